@@ -1,0 +1,56 @@
+# dangjian — two commands: `make run` (demo on SQLite) and `make test` (whole suite, SQLite + PostgreSQL).
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+BENCH_MEMBERS ?= 100000
+
+.PHONY: run test test-sqlite test-postgres bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	mkdir -p var
+	$(VENV)/bin/dangjian migrate --noinput
+	$(VENV)/bin/dangjian load_demo --if-empty
+	DANGJIAN_DEBUG=1 $(VENV)/bin/dangjian runserver 127.0.0.1:8000
+
+test: $(TEST_STAMP)
+	scripts/install-system-deps.sh
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(TEST_STAMP)
+	$(PY) -m pytest -q dangjian
+
+# Same suite against a real PostgreSQL server started here on loopback (browser tests run once, on SQLite).
+test-postgres: $(TEST_STAMP)
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  url=$$(scripts/pg-test-server.sh start) && \
+	  DATABASE_URL=$$url $(PY) -m pytest -q -m "not browser" dangjian; rc=$$?; \
+	  scripts/pg-test-server.sh stop; exit $$rc; \
+	else echo "PostgreSQL server not installed: PostgreSQL tests SKIPPED"; fi
+
+bench: $(STAMP)
+	scripts/install-system-deps.sh
+	BENCH_MEMBERS=$(BENCH_MEMBERS) $(VENV)/bin/dangjian bench --members $(BENCH_MEMBERS)
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  url=$$(scripts/pg-test-server.sh start) && \
+	  DATABASE_URL=$$url BENCH_MEMBERS=$(BENCH_MEMBERS) $(VENV)/bin/dangjian bench --members $(BENCH_MEMBERS) --append; rc=$$?; \
+	  scripts/pg-test-server.sh stop; exit $$rc; \
+	else echo "PostgreSQL server not installed: PostgreSQL benchmarks SKIPPED"; fi
+
+clean:
+	rm -rf $(VENV) var bench-results.json

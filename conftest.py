@@ -1,0 +1,72 @@
+"""Shared personas: a group, two subsidiaries, branches — and the people who work in them.
+
+group (集团党委)
+├── A  神渭管运公司党委        ← inspector (inspector on A)
+│   ├── A1 第一党支部          ← secretary (branch committee on A1); member (own record)
+│   │   └── A1g 第一党小组
+│   └── A2 第二党支部
+└── B  渭化公司党委            ← outsider (org admin on B, a sibling subtree)
+    └── B1 生产党支部
+group_admin holds org admin on the group root.
+"""
+from types import SimpleNamespace
+
+import pytest
+
+from dangjian.accounts import roles
+from dangjian.factories import MemberFactory, UserFactory, grant, make_org
+from dangjian.orgs.models import OrgKind
+
+
+@pytest.fixture
+def world(db):
+    group = make_org("示范集团党委", code="G")
+    a = make_org("神渭管运公司党委", parent=group, kind=OrgKind.COMMITTEE, code="A")
+    b = make_org("渭化公司党委", parent=group, kind=OrgKind.COMMITTEE, code="B")
+    a1 = make_org("第一党支部", parent=a, code="A1")
+    a2 = make_org("第二党支部", parent=a, code="A2")
+    a1g = make_org("第一党小组", parent=a1, kind=OrgKind.GROUP, code="A1G")
+    b1 = make_org("生产党支部", parent=b, code="B1")
+    for o in (group, a, b, a1, a2, a1g, b1):
+        o.refresh_from_db()
+
+    users = SimpleNamespace(
+        group_admin=UserFactory(username="group_admin"),
+        secretary=UserFactory(username="secretary"),
+        member=UserFactory(username="member"),
+        inspector=UserFactory(username="inspector"),
+        outsider=UserFactory(username="outsider"),
+    )
+    grant(users.group_admin, group, roles.ORG_ADMIN)
+    grant(users.secretary, a1, roles.BRANCH_COMMITTEE)
+    grant(users.inspector, a, roles.INSPECTOR)
+    grant(users.outsider, b, roles.ORG_ADMIN)
+
+    m_a1 = [MemberFactory(organization=a1, party_group=a1g) for _ in range(4)]
+    m_a1[0].user = users.member
+    m_a1[0].save()
+    m_a2 = [MemberFactory(organization=a2) for _ in range(3)]
+    m_b1 = [MemberFactory(organization=b1) for _ in range(3)]
+    return SimpleNamespace(
+        orgs=SimpleNamespace(group=group, a=a, b=b, a1=a1, a2=a2, a1g=a1g, b1=b1),
+        users=users,
+        members=SimpleNamespace(a1=m_a1, a2=m_a2, b1=m_b1, me=m_a1[0]),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client, logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing with PBKDF2's full work factor costs ~0.3 s per user; tests do not need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

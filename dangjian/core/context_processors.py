@@ -1,0 +1,19 @@
+from dangjian.accounts.roles import IMPORT, MANAGE_ORG
+from dangjian.core.scope import grant_paths
+
+
+def navigation(request):
+    """What the header may link to: only what exists and what this user can open."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    has_scope = user.is_superuser or bool(grant_paths(user, "view"))
+    return {
+        "nav": {
+            "orgs": has_scope,
+            "members": has_scope,
+            "import": user.is_superuser or bool(grant_paths(user, IMPORT)),
+            "manage_org": user.is_superuser or bool(grant_paths(user, MANAGE_ORG)),
+            "me": hasattr(user, "member"),
+        }
+    }

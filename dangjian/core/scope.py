@@ -1,0 +1,67 @@
+"""The one scoping mechanism: `Model.objects.visible_to(user, action)`.
+
+A model opts in by naming the organization path its rows hang from (`scope_path`, e.g.
+"organization__path") and, optionally, what a user may see of their own (`self_scope_q`).
+A grant covers the subtree of its organization: one `path LIKE 'prefix%'` per grant,
+served by the index on the materialized path — never a walk of the tree in Python.
+"""
+from django.db import models
+from django.db.models import Q
+
+from dangjian.accounts.roles import ROLE_ACTIONS, SELF_ACTIONS
+
+
+def grant_paths(user, action):
+    """Minimal set of organization paths on which `user` may perform `action` (cached per user object)."""
+    cache = getattr(user, "_dangjian_grant_cache", None)
+    if cache is None:
+        from dangjian.accounts.models import Grant
+
+        cache = {"grants": list(Grant.objects.filter(user=user).values_list("role", "organization__path"))}
+        user._dangjian_grant_cache = cache
+    key = ("paths", action)
+    if key not in cache:
+        paths = sorted({path for role, path in cache["grants"] if action in ROLE_ACTIONS.get(role, ())})
+        minimal = []
+        for path in paths:  # sorted, so a covering prefix always comes first
+            if not any(path.startswith(p) for p in minimal):
+                minimal.append(path)
+        cache[key] = minimal
+    return cache[key]
+
+
+def forget_grants(user):
+    """Drop the per-request grant cache, e.g. after grants change inside a test."""
+    if hasattr(user, "_dangjian_grant_cache"):
+        del user._dangjian_grant_cache
+
+
+def user_can(user, action, organization):
+    """Whether `user` may perform `action` on objects of `organization` (an Organization instance)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(organization.path.startswith(p) for p in grant_paths(user, action))
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, action="view"):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        field = self.model.scope_path
+        q = Q()
+        for path in grant_paths(user, action):
+            q |= Q(**{f"{field}__startswith": path})
+        self_q = getattr(self.model, "self_scope_q", None)
+        if action in SELF_ACTIONS and self_q is not None:
+            q |= self_q(user)
+        if not q:
+            return self.none()
+        return self.filter(q)
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    pass

@@ -1,0 +1,140 @@
+"""Base views: every view reads organization data through `visible_to`, and fails closed without it.
+
+An object outside the user's scope is a 404, never a 403 — a user cannot even learn it exists.
+A write is re-checked inside its transaction by reading the saved row back through the scope for
+the same action, so a record cannot be moved out of (or into) a subtree the user does not hold.
+"""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .scope import forget_grants, grant_paths
+
+
+class OutOfScope(Exception):
+    pass
+
+
+def ensure_in_scope(model, user, action, pk):
+    """Inside a transaction: raise OutOfScope if the saved object is not within `user`'s scope for `action`."""
+    if not model.objects.visible_to(user, action).filter(pk=pk).exists():
+        raise OutOfScope
+
+
+class ScopedMixin(LoginRequiredMixin):
+    queryset = None
+    action = "view"
+
+    def scoped(self, action=None):
+        if self.queryset is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} has no queryset to scope")
+        return self.queryset.visible_to(self.request.user, action or self.action)
+
+    def get_object(self, action=None):
+        return get_object_or_404(self.scoped(action), pk=self.kwargs["pk"])
+
+
+class ObjectListView(ScopedMixin, View):
+    """List with a FilterSet (the same one the API and the export use) and pagination."""
+
+    filterset_class = None
+    template_name = None
+    paginate_by = 50
+
+    def get_filterset(self):
+        return self.filterset_class(self.request.GET or None, queryset=self.scoped(), request=self.request)
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset()
+        qs = filterset.qs if filterset.is_bound else filterset.queryset
+        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"filterset": filterset, "page": page, "object_list": page.object_list, "query": query.urlencode()}
+        context.update(self.extra_context(filterset))
+        if request.headers.get("HX-Request") and getattr(self, "partial_template", None):
+            return render(request, self.partial_template, context)
+        return render(request, self.template_name, context)
+
+    def extra_context(self, filterset):
+        return {}
+
+
+class ObjectEditView(ScopedMixin, View):
+    """Create (no pk) or update (pk) one object through a form that receives the user for its dropdowns."""
+
+    form_class = None
+    template_name = None
+
+    def get_form(self, instance):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.form_class(data, self.request.FILES or None, instance=instance, user=self.request.user,
+                               **self.form_kwargs())
+
+    def form_kwargs(self):
+        return {}
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            return self.get_object(self.edit_action(update=True))
+        return None
+
+    def edit_action(self, update):
+        return "change" if update else "add"
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        self.check_can_create(instance)
+        return self.render_form(self.get_form(instance), instance)
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        self.check_can_create(instance)
+        form = self.get_form(instance)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    obj = self.save(form)
+                    ensure_in_scope(type(obj), request.user, self.edit_action(instance is not None), obj.pk)
+            except OutOfScope:
+                form.add_error(None, _("保存后的记录不在您的管辖范围内，未保存"))
+            else:
+                forget_grants(request.user)
+                messages.success(request, _("已保存：%(obj)s") % {"obj": obj})
+                return redirect(self.success_url(obj))
+        return self.render_form(form, instance)
+
+    def check_can_create(self, instance):
+        user = self.request.user
+        if instance is None and not (user.is_superuser or grant_paths(user, self.edit_action(False))):
+            raise PermissionDenied
+
+    def save(self, form):
+        return form.save()
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def render_form(self, form, instance):
+        return render(self.request, self.template_name, {"form": form, "object": instance, **self.extra_context(instance)})
+
+    def extra_context(self, instance):
+        return {}
+
+
+def changelog_for(obj, user, *, extra_objects=()):
+    """Change-log entries for an object (and related objects), newest first, for users allowed to see them."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    q = Q()
+    for o in (obj, *extra_objects):
+        q |= Q(content_type=ContentType.objects.get_for_model(type(o)), object_pk=str(o.pk))
+    return LogEntry.objects.filter(q).select_related("actor").order_by("-timestamp")[:100]
+

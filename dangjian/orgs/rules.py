@@ -1,0 +1,89 @@
+"""Structural rules for organizations, shown as warnings (RULES.md "Setting up organizations").
+
+Counts come from one aggregate query over the subtree's members; nothing walks the tree in Python.
+"""
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.members.models import Member, Status
+
+from .models import OrgKind, Position
+
+WARN = "warning"
+INFO = "info"
+
+
+@dataclass(frozen=True)
+class Warning:
+    level: str
+    message: str
+
+
+def member_counts(org):
+    """(all members on roll, 正式党员) in the organization's subtree."""
+    agg = (
+        Member.objects.on_roll()
+        .in_subtree(org)
+        .aggregate(total=Count("id"), full=Count("id", filter=Q(status=Status.FULL)))
+    )
+    return agg["total"], agg["full"]
+
+
+def structural_warnings(org, today=None):
+    today = today or timezone.localdate()
+    warnings = []
+    if org.is_dissolved:
+        return [Warning(INFO, _("该组织已于 %(d)s 撤销") % {"d": org.dissolved_on})]
+    total, full = member_counts(org)
+    committee = org.current_committee()
+    seats = list(committee.seats.values_list("position", flat=True)) if committee else []
+
+    if org.kind == OrgKind.BRANCH:
+        # 支部条例 art. 5: ≥3 正式党员 form a branch; fewer join a 联合党支部.
+        if full < 3:
+            warnings.append(
+                Warning(WARN, _("正式党员不足3名（现有%(n)d名），按《支部条例》第五条应与邻近单位成立联合党支部") % {"n": full})
+            )
+        # 支部条例 art. 5: normally no more than 50 members.
+        if total > 50:
+            warnings.append(
+                Warning(WARN, _("党员人数%(n)d名，超过50名，可考虑设立党总支或分设党支部") % {"n": total})
+            )
+        # 支部条例 art. 6: a committee from 7 正式党员; fewer → a secretary (and a deputy) only.
+        if full >= 7 and (committee is None or len(seats) < 3):
+            warnings.append(
+                Warning(WARN, _("正式党员%(n)d名（7名以上），应设立支部委员会（3至5人）") % {"n": full})
+            )
+        if full < 7 and committee and any(
+            p not in (Position.SECRETARY, Position.DEPUTY_SECRETARY) for p in seats
+        ):
+            warnings.append(
+                Warning(WARN, _("正式党员不足7名（现有%(n)d名），不设支部委员会，只设书记和副书记") % {"n": full})
+            )
+    if org.kind == OrgKind.GENERAL_BRANCH and total >= 100:
+        warnings.append(Warning(INFO, _("党员人数%(n)d名（100名以上），可设立基层党委") % {"n": total}))
+    if org.kind == OrgKind.COMMITTEE and total < 100 and org.depth > 1:
+        warnings.append(Warning(INFO, _("党员人数%(n)d名，不足100名，设立党委需经上级党组织批准") % {"n": total}))
+
+    if committee and len(seats) >= 3 and not 3 <= len(seats) <= 7:
+        warnings.append(Warning(WARN, _("委员会成员%(n)d人，应为3至7人") % {"n": len(seats)}))
+    if committee and Position.SECRETARY not in seats and org.kind != OrgKind.GROUP:
+        warnings.append(Warning(WARN, _("书记职务空缺")))
+    if committee:
+        days = committee.days_to_due(today)
+        if days < 0:
+            warnings.append(
+                Warning(WARN, _("本届委员会任期已于 %(d)s 届满，已超期%(n)d天，应及时换届") % {"d": committee.due_on, "n": -days})
+            )
+        elif days <= 183:
+            # 选举条例: the superior reminds about six months before the term ends.
+            warnings.append(
+                Warning(INFO, _("本届委员会将于 %(d)s 任期届满（还有%(n)d天），请做好换届准备") % {"d": committee.due_on, "n": days})
+            )
+    elif org.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH) and full >= 3:
+        if org.kind != OrgKind.BRANCH or full < 7:
+            warnings.append(Warning(INFO, _("尚未登记委员会或书记")))
+    return warnings
