@@ -47,11 +47,11 @@ class ObjectListView(ScopedMixin, View):
     paginate_by = 50
 
     def get_filterset(self):
-        return self.filterset_class(self.request.GET or None, queryset=self.scoped(), request=self.request)
+        return self.filterset_class(self.request.GET, queryset=self.scoped(), request=self.request)
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset()
-        qs = filterset.qs if filterset.is_bound else filterset.queryset
+        qs = filterset.qs
         page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)

@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "members"
-urlpatterns = []
+urlpatterns = [
+    path("", include("dangjian.members.io_urls")),
+]

@@ -1,0 +1,2 @@
+"""Roster import/export routes (template download, import with preview, export)."""
+urlpatterns = []
