@@ -70,3 +70,60 @@ def pytest_configure(config):
 
     # Hashing with PBKDF2's full work factor costs ~0.3 s per user; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (make test installs it)")
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """page_for(user, viewport) → a logged-in Playwright page on the live server (logs in through the form)."""
+    pages = []
+
+    def _page(user, password="secret-pass-123", viewport=None):
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(live_server.url + "/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(live_server.url + "/")
+        pages.append(context)
+        return page
+
+    yield _page
+    for c in pages:
+        c.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    import os
+    from pathlib import Path
+
+    path = Path(os.environ.get("DANGJIAN_SCREENSHOTS", "var/screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -56,12 +56,12 @@ class ObjectListView(ScopedMixin, View):
         query = request.GET.copy()
         query.pop("page", None)
         context = {"filterset": filterset, "page": page, "object_list": page.object_list, "query": query.urlencode()}
-        context.update(self.extra_context(filterset))
+        context.update(self.extra_context(filterset, page))
         if request.headers.get("HX-Request") and getattr(self, "partial_template", None):
             return render(request, self.partial_template, context)
         return render(request, self.template_name, context)
 
-    def extra_context(self, filterset):
+    def extra_context(self, filterset, page):
         return {}
 
 

@@ -11,4 +11,5 @@ class MembersConfig(AppConfig):
         from . import models
 
         for model in models.AUDITED:
-            auditlog.register(model)
+            # The change log is shown to inspectors too: never keep a full 身份证号 in it.
+            auditlog.register(model, mask_fields=["id_number"] if model is models.Member else None)

@@ -1,2 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "orgs"
-urlpatterns = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/children/", views.children, name="children"),
+    path("<int:parent_pk>/add/", views.create, name="create"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/move/", views.move, name="move"),
+    path("<int:pk>/committees/add/", views.committee_create, name="committee_create"),
+]

@@ -1,0 +1,63 @@
+"""Writes to the organization tree that take more than one row: elect a committee, move a subtree."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import IntegerField, OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from dangjian.core.views import ensure_in_scope
+from dangjian.members.models import Member
+
+from .models import Committee, CommitteeMember, Organization, validate_parent
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery — one SQL expression, no GROUP BY games."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def with_member_counts(orgs):
+    """Annotate each organization with the on-roll members of its whole subtree (a path-prefix count in SQL)."""
+    return orgs.annotate(
+        member_count=SubqueryCount(
+            Member.objects.filter(ended_on__isnull=True, organization__path__startswith=OuterRef("path"))
+            .order_by()
+            .values("id")
+        )
+    )
+
+
+@transaction.atomic
+def create_organization(*, parent, instance, by):
+    validate_parent(instance.kind, parent)
+    org = Organization.objects.add_child(parent, instance=instance)
+    ensure_in_scope(Organization, by, "manage_org", org.pk)
+    return org
+
+
+@transaction.atomic
+def move_organization(*, org, new_parent, by):
+    """Move `org` and its subtree under `new_parent`; both ends must be in the mover's scope."""
+    if new_parent.path.startswith(org.path):
+        raise ValidationError(_("不能移动到自身或其下级组织之下"))
+    validate_parent(org.kind, new_parent)
+    ensure_in_scope(Organization, by, "move_org", org.pk)
+    ensure_in_scope(Organization, by, "move_org", new_parent.pk)
+    org.move(new_parent, "last-child")
+    org.refresh_from_db()
+    ensure_in_scope(Organization, by, "move_org", org.pk)
+    return org
+
+
+@transaction.atomic
+def elect_committee(*, organization, term_number, elected_on, term_years, seats, by):
+    """Record a new term (届次): the previous current committee ends on the election date."""
+    Committee.objects.filter(organization=organization, ended_on__isnull=True).update(ended_on=elected_on)
+    committee = Committee.objects.create(
+        organization=organization, term_number=term_number, elected_on=elected_on, term_years=term_years
+    )
+    for i, (member, position) in enumerate(seats):  # a handful of rows; created one by one for the change log
+        CommitteeMember.objects.create(committee=committee, member=member, position=position, order=i)
+    ensure_in_scope(Committee, by, "manage_org", committee.pk)
+    return committee

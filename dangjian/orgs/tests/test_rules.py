@@ -1,0 +1,88 @@
+import datetime
+
+from dangjian.factories import MemberFactory, make_committee, make_org
+from dangjian.members.models import Status
+from dangjian.orgs.models import Committee, OrgKind
+from dangjian.orgs.rules import structural_warnings
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def messages(org):
+    return " / ".join(w.message for w in structural_warnings(org, today=TODAY))
+
+
+def branch_with(db, full, probationary=0):
+    group = make_org("集团党委")
+    branch = make_org("测试支部", parent=group)
+    members = [MemberFactory(organization=branch) for _ in range(full)]
+    for _ in range(probationary):
+        MemberFactory(organization=branch, status=Status.PROBATIONARY, confirmed_on=None)
+    return branch, members
+
+
+def test_a_branch_needs_three_full_members(db):
+    branch, _ = branch_with(db, full=2, probationary=3)
+    assert "正式党员不足3名（现有2名）" in messages(branch)
+
+
+def test_seven_full_members_need_a_committee(db):
+    branch, _ = branch_with(db, full=7)
+    assert "应设立支部委员会" in messages(branch)
+
+
+def test_fewer_than_seven_full_members_have_no_committee(db):
+    branch, members = branch_with(db, full=5)
+    make_committee(branch, members[:3])
+    assert "不设支部委员会" in messages(branch)
+
+
+def test_a_secretary_alone_is_fine_for_a_small_branch(db):
+    branch, members = branch_with(db, full=5)
+    make_committee(branch, members[:1], positions=["secretary"])
+    assert "不设支部委员会" not in messages(branch)
+
+
+def test_a_committee_outside_three_to_seven_is_flagged(db):
+    branch, members = branch_with(db, full=12)
+    make_committee(branch, members[:8], positions=["secretary"] + ["other"] * 7)
+    assert "委员会成员8人，应为3至7人" in messages(branch)
+
+
+def test_more_than_fifty_members_suggests_a_general_branch(db):
+    branch, _ = branch_with(db, full=51)
+    assert "超过50名" in messages(branch)
+
+
+def test_a_term_past_its_due_date_is_overdue(db):
+    branch, members = branch_with(db, full=8)
+    make_committee(branch, members[:3], elected_on=datetime.date(2023, 1, 10), term_years=3)
+    assert "已于 2026-01-10 届满" in messages(branch)
+
+
+def test_a_term_due_within_six_months_is_announced(db):
+    branch, members = branch_with(db, full=8)
+    make_committee(branch, members[:3], elected_on=datetime.date(2024, 3, 1), term_years=3)
+    assert "将于 2027-03-01 任期届满" in messages(branch)
+
+
+def test_due_date_is_stored_from_term_length(db):
+    branch, members = branch_with(db, full=8)
+    c = make_committee(branch, members[:3], elected_on=datetime.date(2024, 2, 29), term_years=5)
+    assert Committee.objects.get(pk=c.pk).due_on == datetime.date(2029, 2, 28)
+    assert Committee.objects.due_before(datetime.date(2030, 1, 1)).count() == 1
+
+
+def test_vacant_secretary_is_flagged(db):
+    branch, members = branch_with(db, full=8)
+    make_committee(branch, members[:3], positions=["organization", "publicity", "discipline"])
+    assert "书记职务空缺" in messages(branch)
+
+
+def test_counts_cover_the_whole_subtree_for_a_general_branch(db):
+    group = make_org("集团党委")
+    general = make_org("总支", parent=group, kind=OrgKind.GENERAL_BRANCH)
+    b1 = make_org("支部一", parent=general)
+    for _ in range(100):
+        MemberFactory(organization=b1)
+    assert "可设立基层党委" in messages(general)

@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.roles import MANAGE_ORG, MOVE_ORG, VIEW_CHANGELOG
+from dangjian.core.scope import grant_paths, user_can
+from dangjian.core.views import OutOfScope, changelog_for, ensure_in_scope
+from dangjian.members.models import Member
+
+from . import services
+from .forms import CommitteeForm, MoveForm, OrganizationForm
+from .models import Organization
+from .rules import structural_warnings
+
+
+def visible(user, action="view"):
+    return Organization.objects.visible_to(user, action)
+
+
+def tree_roots(user):
+    """The topmost organizations a user may see: the grant organizations, or their own for a member."""
+    qs = visible(user)
+    if user.is_superuser:
+        return qs.filter(depth=1)
+    paths = grant_paths(user, "view")
+    if paths:
+        return qs.filter(path__in=paths)
+    return qs.order_by("depth")[:1]
+
+
+@login_required
+def tree(request):
+    roots = services.with_member_counts(tree_roots(request.user)).order_by("order", "path")
+    return render(request, "orgs/tree.html", {"roots": roots})
+
+
+@login_required
+def children(request, pk):
+    """htmx: the next level under a node (the tree is loaded lazily: 5,000 branches do not fit in one page)."""
+    org = get_object_or_404(visible(request.user), pk=pk)
+    kids = services.with_member_counts(visible(request.user).filter(path__startswith=org.path, depth=org.depth + 1))
+    return render(request, "orgs/_children.html", {"nodes": kids.order_by("order", "code")})
+
+
+@login_required
+def detail(request, pk):
+    user = request.user
+    org = get_object_or_404(visible(user), pk=pk)
+    committee = org.current_committee()
+    context = {
+        "org": org,
+        "crumbs": [o for o in org.ancestors_and_self()[:-1] if user_can(user, "view", o)],
+        "warnings": structural_warnings(org),
+        "committee": committee,
+        "seats": committee.seats.select_related("member") if committee else [],
+        "past_committees": org.committees.exclude(pk=committee.pk if committee else None).order_by("-term_number"),
+        "children": services.with_member_counts(visible(user).filter(path__startswith=org.path, depth=org.depth + 1)).order_by("order", "code"),
+        "members": Member.objects.visible_to(user).on_roll().filter(organization=org).select_related("party_group")[:20],
+        "direct_count": Member.objects.visible_to(user).on_roll().filter(organization=org).count(),
+        "can_manage": user_can(user, MANAGE_ORG, org),
+        "can_move": user_can(user, MOVE_ORG, org) and org.depth > 1,
+    }
+    if org.kind == "group":
+        context["members"] = Member.objects.visible_to(user).on_roll().filter(party_group=org)[:50]
+        context["direct_count"] = Member.objects.visible_to(user).on_roll().filter(party_group=org).count()
+    if user_can(user, VIEW_CHANGELOG, org):
+        context["changelog"] = changelog_for(org, user, extra_objects=list(org.committees.all()))
+        context["show_changelog"] = True
+    return render(request, "orgs/detail.html", context)
+
+
+@login_required
+def create(request, parent_pk):
+    parent = get_object_or_404(visible(request.user, MANAGE_ORG), pk=parent_pk)
+    form = OrganizationForm(request.POST or None, user=request.user, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_organization(parent=parent, instance=form.save(commit=False), by=request.user)
+        except (OutOfScope, ValidationError) as e:
+            form.add_error(None, e.messages[0] if isinstance(e, ValidationError) else _("不在您的管辖范围内"))
+        else:
+            messages.success(request, _("已新建组织：%(name)s") % {"name": org.name})
+            return redirect(org)
+    return render(request, "orgs/form.html", {"form": form, "parent": parent, "org": None})
+
+
+@login_required
+def edit(request, pk):
+    org = get_object_or_404(visible(request.user, MANAGE_ORG), pk=pk)
+    form = OrganizationForm(request.POST or None, instance=org, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            ensure_in_scope(Organization, request.user, MANAGE_ORG, org.pk)
+        messages.success(request, _("已保存：%(name)s") % {"name": org.name})
+        return redirect(org)
+    return render(request, "orgs/form.html", {"form": form, "org": org, "parent": None})
+
+
+@login_required
+def move(request, pk):
+    org = get_object_or_404(visible(request.user, MOVE_ORG), pk=pk)
+    if org.depth == 1:
+        raise PermissionDenied
+    form = MoveForm(request.POST or None, user=request.user, org=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.move_organization(org=org, new_parent=form.cleaned_data["new_parent_code"], by=request.user)
+        except OutOfScope:
+            form.add_error(None, _("目标组织不在您的管辖范围内"))
+        except ValidationError as e:
+            form.add_error(None, e.messages[0])
+        else:
+            messages.success(request, _("已将 %(name)s 及其下级组织移动到新的上级组织下") % {"name": org.name})
+            return redirect(org)
+    return render(request, "orgs/move.html", {"form": form, "org": org})
+
+
+@login_required
+def committee_create(request, pk):
+    org = get_object_or_404(visible(request.user, MANAGE_ORG), pk=pk)
+    form = CommitteeForm(request.POST or None, user=request.user, organization=org)
+    if request.method == "POST" and form.is_valid():
+        services.elect_committee(
+            organization=org,
+            term_number=form.cleaned_data["term_number"],
+            elected_on=form.cleaned_data["elected_on"],
+            term_years=int(form.cleaned_data["term_years"]),
+            seats=form.cleaned_data["seats"],
+            by=request.user,
+        )
+        messages.success(request, _("已登记新一届委员会"))
+        return redirect(org)
+    return render(request, "orgs/committee_form.html", {"form": form, "org": org})
