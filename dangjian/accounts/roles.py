@@ -24,10 +24,11 @@ VIEW_IDCARD = "view_idcard"  # full 身份证号; others see it masked
 VIEW_CHANGELOG = "view_changelog"
 MANAGE_ORG = "manage_org"  # create/edit organizations and committees
 MOVE_ORG = "move_org"
+MANAGE_GRANTS = "manage_grants"  # open accounts and grant roles inside the subtree
 
 ROLE_ACTIONS = {
     ORG_ADMIN: frozenset(
-        {VIEW, ADD, CHANGE, DELETE, EXPORT, IMPORT, VIEW_IDCARD, VIEW_CHANGELOG, MANAGE_ORG, MOVE_ORG}
+        {VIEW, ADD, CHANGE, DELETE, EXPORT, IMPORT, VIEW_IDCARD, VIEW_CHANGELOG, MANAGE_ORG, MOVE_ORG, MANAGE_GRANTS}
     ),
     BRANCH_COMMITTEE: frozenset({VIEW, ADD, CHANGE, EXPORT, IMPORT, VIEW_IDCARD, MANAGE_ORG}),
     INSPECTOR: frozenset({VIEW, EXPORT, VIEW_CHANGELOG}),

@@ -1,4 +1,4 @@
-from dangjian.accounts.roles import IMPORT, MANAGE_ORG
+from dangjian.accounts.roles import IMPORT, MANAGE_GRANTS, MANAGE_ORG
 from dangjian.core.scope import grant_paths
 
 
@@ -14,6 +14,7 @@ def navigation(request):
             "members": has_scope,
             "import": user.is_superuser or bool(grant_paths(user, IMPORT)),
             "manage_org": user.is_superuser or bool(grant_paths(user, MANAGE_ORG)),
+            "grants": user.is_superuser or bool(grant_paths(user, MANAGE_GRANTS)),
             "me": hasattr(user, "member"),
         }
     }

@@ -11,4 +11,6 @@ class OrgsConfig(AppConfig):
         from . import models
 
         for model in models.AUDITED:
-            auditlog.register(model)
+            # Tree bookkeeping (path/depth/numchild) is not a change a person made.
+            exclude = ["path", "depth", "numchild"] if model is models.Organization else None
+            auditlog.register(model, exclude_fields=exclude)

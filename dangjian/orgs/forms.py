@@ -30,7 +30,7 @@ class OrganizationForm(forms.ModelForm):
             # Changing the kind would break the tree's rules for existing children; re-create instead.
             self.fields["kind"].disabled = True
         if self.instance.pk and self.instance.kind == OrgKind.GROUP:
-            branch = self.instance.get_parent()
+            branch = Organization.objects.get_parent(self.instance)
             self.fields["leader"].queryset = (
                 Member.objects.visible_to(user).on_roll().filter(organization=branch).order_by("name")
             )

@@ -44,7 +44,7 @@ def move_organization(*, org, new_parent, by):
     validate_parent(org.kind, new_parent)
     ensure_in_scope(Organization, by, "move_org", org.pk)
     ensure_in_scope(Organization, by, "move_org", new_parent.pk)
-    org.move(new_parent, "last-child")
+    Organization.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
     ensure_in_scope(Organization, by, "move_org", org.pk)
     return org

@@ -54,8 +54,10 @@ def test_member_list_is_usable_at_phone_width(world, page_for, screenshot_dir):
     page.click("[data-toggle=nav]")
     page.click("nav >> text=党员")
     page.wait_for_selector("table.data")
-    page.fill("input[name=q]", world.members.b1[0].name_initials)
-    page.wait_for_timeout(900)  # htmx keyup delay
+    target = world.members.b1[0]
+    page.fill("input[name=q]", target.name_initials)
+    page.wait_for_selector("text=共 1 条")  # the list narrows as one types (htmx)
+    assert page.is_visible(f"#results >> text={target.name}")
     page.screenshot(path=str(screenshot_dir / "members-phone.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, "the page must not scroll sideways on a phone"

@@ -9,10 +9,10 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
 READ_PAGES = [
-    # (url name, object getter)
-    ("orgs:detail", lambda w: w.orgs.a1),
-    ("orgs:children", lambda w: w.orgs.a1),
-    ("members:detail", lambda w: w.members.a1[1]),
+    # (url name, object getter, what a plain member gets: they see their own branch, not their comrades' files)
+    ("orgs:detail", lambda w: w.orgs.a1, 200),
+    ("orgs:children", lambda w: w.orgs.a1, 200),
+    ("members:detail", lambda w: w.members.a1[1], 404),
 ]
 WRITE_PAGES = [
     ("orgs:edit", lambda w: w.orgs.a1),
@@ -25,16 +25,25 @@ WRITE_PAGES = [
 ]
 
 # persona → expected status for reading / writing objects in branch A1
-READ = {"group_admin": 200, "secretary": 200, "inspector": 200, "member": 404, "outsider": 404}
+READ = {"group_admin": 200, "secretary": 200, "inspector": 200, "member": None, "outsider": 404}
 WRITE = {"group_admin": 200, "secretary": 200, "inspector": 404, "member": 404, "outsider": 404}
 
 
 @pytest.mark.parametrize("persona", READ)
-@pytest.mark.parametrize("name,target", READ_PAGES)
-def test_reading_a1_pages_follows_the_scope(world, login, persona, name, target):
+@pytest.mark.parametrize("name,target,for_member", READ_PAGES)
+def test_reading_pages_follows_the_scope(world, login, persona, name, target, for_member):
     client = login(getattr(world.users, persona))
     response = client.get(reverse(name, args=[target(world).pk]))
-    assert response.status_code == READ[persona]
+    expected = for_member if persona == "member" else READ[persona]
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    "persona,expected", [("group_admin", 200), ("inspector", 200), ("secretary", 404), ("member", 404), ("outsider", 404)]
+)
+def test_a_sibling_branch_is_visible_only_from_above(world, login, persona, expected):
+    response = login(getattr(world.users, persona)).get(reverse("orgs:detail", args=[world.orgs.a2.pk]))
+    assert response.status_code == expected
 
 
 @pytest.mark.parametrize("persona", WRITE)
@@ -133,7 +142,7 @@ def test_secretary_adds_a_party_group_to_their_branch(world, login):
     )
     assert response.status_code == 302
     created = Organization.objects.get(code="A1G2")
-    assert created.get_parent().pk == world.orgs.a1.pk
+    assert Organization.objects.get_parent(created).pk == world.orgs.a1.pk
 
 
 def test_a_branch_cannot_be_created_under_a_branch(world, login):
