@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.members.models import Member
 
-from .models import Committee, Organization, OrgKind, Position, validate_parent
+from .models import Committee, ExternalOrganization, Organization, OrgKind, Position, validate_parent
 
 
 class DateInput(forms.DateInput):
@@ -119,3 +119,23 @@ class CommitteeForm(forms.ModelForm):
             self.add_error("term_number", _("第%(n)s届委员会已登记") % {"n": term})
         cleaned["seats"] = seats
         return cleaned
+
+
+class ExternalOrganizationForm(forms.ModelForm):
+    """A partner outside the tree, registered by (and visible within) one of the user's organizations."""
+
+    class Meta:
+        model = ExternalOrganization
+        fields = ["name", "unit", "contact", "phone", "note", "owner"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Registering organizations are few (committees and branches a user administers), so a <select> is fine
+        # — but only down to 党委/党总支 level plus the user's own grant organizations.
+        self.fields["owner"].queryset = (
+            Organization.objects.visible_to(user, "manage_org")
+            .exclude(kind=OrgKind.GROUP)
+            .filter(depth__lte=3)
+            .order_by("path")
+        )

@@ -10,5 +10,8 @@ urlpatterns = [
     path("<int:parent_pk>/add/", views.create, name="create"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/move/", views.move, name="move"),
+    path("external/", views.ExternalListView.as_view(), name="external_list"),
+    path("external/add/", views.ExternalEditView.as_view(), name="external_create"),
+    path("external/<int:pk>/edit/", views.ExternalEditView.as_view(), name="external_edit"),
     path("<int:pk>/committees/add/", views.committee_create, name="committee_create"),
 ]

@@ -3,16 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import MANAGE_ORG, MOVE_ORG, VIEW_CHANGELOG
 from dangjian.core.scope import grant_paths, user_can
-from dangjian.core.views import OutOfScope, changelog_for, ensure_in_scope
+from dangjian.core.views import ObjectEditView, ObjectListView, OutOfScope, changelog_for, ensure_in_scope
 from dangjian.members.models import Member
 
 from . import services
-from .forms import CommitteeForm, MoveForm, OrganizationForm
-from .models import Organization
+from .filtersets_external import ExternalOrganizationFilterSet
+from .forms import CommitteeForm, ExternalOrganizationForm, MoveForm, OrganizationForm
+from .models import ExternalOrganization, Organization
 from .rules import structural_warnings
 
 
@@ -135,3 +137,25 @@ def committee_create(request, pk):
         messages.success(request, _("已登记新一届委员会"))
         return redirect(org)
     return render(request, "orgs/committee_form.html", {"form": form, "org": org})
+
+
+class ExternalListView(ObjectListView):
+    queryset = ExternalOrganization.objects.select_related("owner")
+    filterset_class = ExternalOrganizationFilterSet
+    template_name = "orgs/external_list.html"
+
+    def extra_context(self, filterset, page):
+        user = self.request.user
+        return {"can_add": user.is_superuser or bool(grant_paths(user, MANAGE_ORG))}
+
+
+class ExternalEditView(ObjectEditView):
+    queryset = ExternalOrganization.objects.all()
+    form_class = ExternalOrganizationForm
+    template_name = "orgs/external_form.html"
+
+    def edit_action(self, update):
+        return MANAGE_ORG
+
+    def success_url(self, obj):
+        return reverse("orgs:external_list")

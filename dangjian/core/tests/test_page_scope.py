@@ -177,3 +177,38 @@ def test_group_admin_moves_a_branch_and_its_members_follow(world, login):
         forget_grants(u)
     assert Member.objects.visible_to(world.users.outsider).filter(organization=a2).count() == 3
     assert not Member.objects.visible_to(world.users.inspector).filter(organization=a2).exists()
+
+
+def test_external_partners_are_scoped_to_their_registering_organization(world, login):
+    from dangjian.orgs.models import ExternalOrganization
+
+    ExternalOrganization.objects.create(name="中车眉山车辆有限公司", owner=world.orgs.a)
+    ExternalOrganization.objects.create(name="某村党支部", owner=world.orgs.b)
+    names = lambda u: {o.name for o in login(u).get(reverse("orgs:external_list")).context["object_list"]}  # noqa: E731
+    assert names(world.users.inspector) == {"中车眉山车辆有限公司"}
+    assert names(world.users.outsider) == {"某村党支部"}
+    assert names(world.users.group_admin) == {"中车眉山车辆有限公司", "某村党支部"}
+
+
+def test_an_admin_registers_an_external_partner_only_under_their_own_orgs(world, login):
+    from dangjian.orgs.models import ExternalOrganization
+
+    client = login(world.users.outsider)
+    response = client.post(reverse("orgs:external_create"), {"name": "越权伙伴", "owner": world.orgs.a.pk})
+    assert response.status_code == 200
+    assert not ExternalOrganization.objects.filter(name="越权伙伴").exists()
+    response = client.post(reverse("orgs:external_create"), {"name": "渭南某小学", "owner": world.orgs.b.pk})
+    assert response.status_code == 302
+    assert ExternalOrganization.objects.get(name="渭南某小学").owner_id == world.orgs.b.pk
+
+
+def test_tree_and_detail_pages_have_query_budgets(world, login, django_assert_max_num_queries):
+    from dangjian.factories import make_org
+
+    for i in range(20):
+        make_org(f"新增支部{i}", parent=world.orgs.a)
+    client = login(world.users.group_admin)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("orgs:children", args=[world.orgs.a.pk]))
+    with django_assert_max_num_queries(25):
+        client.get(reverse("orgs:detail", args=[world.orgs.a.pk]))
