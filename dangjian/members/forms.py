@@ -53,6 +53,13 @@ class MemberForm(forms.ModelForm):
         else:
             self.fields["party_group"].queryset = Organization.objects.none()
         self.fields["organization"].help_text = _("填写党支部（或党总支、党委）的组织编码")
+        if not self.instance.pk:
+            # A new record is either a new member or one whose relationship arrives from outside the system.
+            self.fields["transfer_in_from"] = forms.CharField(
+                label=_("由系统外转入（原党组织名称）"), max_length=120, required=False,
+                help_text=_("组织关系从系统外转入的，填写原党组织名称，将记入转接历史"),
+            )
+            self.fields["transfer_in_on"] = forms.DateField(label=_("转入日期"), required=False, widget=DateInput())
 
     def clean_id_number(self):
         value = self.cleaned_data["id_number"]
@@ -69,6 +76,11 @@ class MemberForm(forms.ModelForm):
         org, group = cleaned.get("organization"), cleaned.get("party_group")
         if group and org and not group.path.startswith(org.path):
             self.add_error("party_group", _("党小组必须是所在党支部下的党小组"))
+        if cleaned.get("transfer_in_from") and not cleaned.get("transfer_in_on"):
+            self.add_error("transfer_in_on", _("请填写转入日期"))
+        day = cleaned.get("transfer_in_on")
+        if day and day > timezone.localdate():
+            self.add_error("transfer_in_on", _("转入日期不能晚于今天"))
         return cleaned
 
 

@@ -37,6 +37,14 @@ def transfer_member(*, member, on, by, to_org=None, external_org="", reason=""):
     return member
 
 
+def record_transfer_in(*, member, external_org, on, by):
+    """组织关系转入 from outside the system: the arrival is part of the member's history."""
+    return Transfer.objects.create(
+        member=member, kind=TransferKind.IN, to_org=member.organization, external_org=external_org,
+        transferred_on=on, recorded_by=by,
+    )
+
+
 @transaction.atomic
 def end_membership(*, member, on, reason, note="", by):
     """出党、去世… The record stays on file (never deleted), only leaves the roll."""

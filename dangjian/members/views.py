@@ -73,6 +73,14 @@ class MemberEditView(ObjectEditView):
             org = Organization.objects.visible_to(self.request.user, "add").filter(pk=org_id).first()
         return {"initial_org": org}
 
+    def save(self, form):
+        member = form.save()
+        source = form.cleaned_data.get("transfer_in_from")
+        if source:
+            services.record_transfer_in(member=member, external_org=source, on=form.cleaned_data["transfer_in_on"],
+                                        by=self.request.user)
+        return member
+
 
 def _member_for_change(request, pk):
     return get_object_or_404(Member.objects.visible_to(request.user, CHANGE).select_related("organization"), pk=pk)

@@ -86,3 +86,24 @@ def test_member_detail_shows_the_change_log_to_admins(world, login):
                 birth_date=m.birth_date.isoformat(), gender=m.gender, job="新岗位"))
     body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
     assert "变更记录" in body and "新岗位" in body
+
+
+def test_a_member_transferred_in_from_outside_has_it_in_their_history(world, login):
+    client = login(world.users.secretary)
+    response = client.post(reverse("members:create"), form_data(
+        world, transfer_in_from="渭南市某街道党工委", transfer_in_on="2024-09-01"))
+    assert response.status_code == 302
+    m = Member.objects.get(name="李新华")
+    t = m.transfers.get()
+    assert (t.kind, t.external_org, t.to_org_id) == ("in", "渭南市某街道党工委", world.orgs.a1.pk)
+    assert "渭南市某街道党工委" in client.get(reverse("members:detail", args=[m.pk])).content.decode()
+
+
+def test_transfer_out_of_the_system_ends_membership_here(world, login):
+    m = world.members.a1[3]
+    client = login(world.users.secretary)
+    response = client.post(reverse("members:transfer", args=[m.pk]), {
+        "kind": "out", "external_org": "西安市某区机关党委", "transferred_on": "2025-03-01"})
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.ended_on.isoformat() == "2025-03-01" and m.end_reason == "transferred_out"
