@@ -61,3 +61,32 @@ def test_member_list_is_usable_at_phone_width(world, page_for, screenshot_dir):
     page.screenshot(path=str(screenshot_dir / "members-phone.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, "the page must not scroll sideways on a phone"
+
+
+def test_secretary_imports_a_bad_then_a_good_roster(world, page_for, screenshot_dir, tmp_path):
+    from dangjian.members.tests.roster_files import good_row, workbook
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook([good_row(name="甲"), good_row(name="乙", **{"身份证号": "110101198804090011", "组织编码": "B1"})]).getvalue())
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook([good_row(name="欧阳晓"), good_row(name="司马青", group_code="A1G")]).getvalue())
+
+    page = page_for(world.users.secretary)
+    page.click("nav >> text=花名册导入")
+    page.set_input_files("#id_file", str(bad))
+    page.click("button:has-text('上传并校验')")
+    page.wait_for_selector("#import-errors")
+    errors = page.inner_text("#import-errors")
+    assert "校验位错误" in errors and "不在您的管辖范围内" in errors
+    assert not page.is_visible("text=确认导入")
+    page.screenshot(path=str(screenshot_dir / "import-errors.png"), full_page=True)
+    assert not Member.objects.filter(name="甲").exists()
+
+    page.click("text=重新上传")
+    page.set_input_files("#id_file", str(good))
+    page.click("button:has-text('上传并校验')")
+    page.wait_for_selector("text=校验通过")
+    page.screenshot(path=str(screenshot_dir / "import-preview.png"), full_page=True)
+    page.click("button:has-text('确认导入')")
+    page.wait_for_selector("text=已导入 2 名党员")
+    assert Member.objects.filter(name__in=["欧阳晓", "司马青"], organization=world.orgs.a1).count() == 2
