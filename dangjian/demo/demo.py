@@ -51,8 +51,8 @@ def load_demo(*, seed=2026, stdout=None):
         root = tree.root(kind=OrgKind.COMMITTEE, code="G", name="示范能源集团有限公司党委", short_name="集团党委",
                          unit="示范能源集团有限公司", founded_on=datetime.date(2008, 7, 1))
         branches = []
-        for code, name, unit, branch_names in SUBSIDIARIES + [MEISHAN]:
-            sub = tree.child(root, kind=OrgKind.COMMITTEE, code=code, name=name, unit=unit,
+        for order, (code, name, unit, branch_names) in enumerate(SUBSIDIARIES + [MEISHAN], 1):
+            sub = tree.child(root, kind=OrgKind.COMMITTEE, code=code, name=name, unit=unit, order=order,
                              founded_on=datetime.date(rng.randint(1995, 2012), 7, 1))
             parents = [(sub, branch_names)]
             if code == "MS":

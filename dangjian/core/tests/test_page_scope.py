@@ -212,3 +212,12 @@ def test_tree_and_detail_pages_have_query_budgets(world, login, django_assert_ma
         client.get(reverse("orgs:children", args=[world.orgs.a.pk]))
     with django_assert_max_num_queries(25):
         client.get(reverse("orgs:detail", args=[world.orgs.a.pk]))
+
+
+def test_the_ui_is_chinese_even_for_an_english_browser_until_english_is_chosen(world, login):
+    client = login(world.users.group_admin)
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "党员名单" in body
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("home")).content.decode()
+    assert "Member list" in body
