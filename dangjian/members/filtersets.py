@@ -5,6 +5,8 @@ import django_filters as filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from dangjian.core.dates import add_years
 from dangjian.orgs.models import Organization
@@ -63,6 +65,7 @@ class MemberFilterSet(filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_org(self, queryset, name, value):
         return queryset.in_subtree(value) if value else queryset
 

@@ -1,0 +1,55 @@
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from dangjian.members.filtersets import MemberFilterSet
+from dangjian.members.models import Member
+from dangjian.orgs.filtersets import OrganizationFilterSet
+from dangjian.orgs.models import Organization
+from dangjian.orgs.services import with_member_counts
+
+from .base import ScopedModelViewSet
+from .serializers import MemberSerializer, OrganizationSerializer
+
+
+def with_parent_ids(qs):
+    """The parent's id from the path (its first depth-1 steps) in the same query, not one query per row."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
+    return qs.annotate(parent_id=Subquery(Organization.objects.filter(path=parent_path).order_by().values("pk")[:1]))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="组织列表", description="当前用户管辖范围内的党组织；可按类型、上级、所属组织筛选。"),
+    retrieve=extend_schema(summary="组织详情"),
+    create=extend_schema(summary="新建下级组织"),
+    update=extend_schema(summary="修改组织"),
+    partial_update=extend_schema(summary="修改组织（部分字段）"),
+)
+class OrganizationViewSet(ScopedModelViewSet):
+    queryset = Organization.objects.all()
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilterSet
+    write_action = "manage_org"
+
+    def get_queryset(self):
+        qs = with_parent_ids(super().get_queryset()).order_by("path")
+        if self.action == "retrieve":
+            qs = with_member_counts(qs)
+        return qs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="党员列表", description="与页面相同的筛选：q（姓名/拼音首字母/身份证号/电话）、org（含下级）、"
+                                                   "status、category、gender、age、joined_year、roll（默认在册）。"),
+    retrieve=extend_schema(summary="党员详情"),
+    create=extend_schema(summary="新增党员"),
+    update=extend_schema(summary="修改党员"),
+    partial_update=extend_schema(summary="修改党员（部分字段）"),
+)
+class MemberViewSet(ScopedModelViewSet):
+    queryset = Member.objects.select_related("organization", "party_group")
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("organization_id", "name", "id")
