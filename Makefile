@@ -45,7 +45,7 @@ test-postgres: $(TEST_STAMP)
 
 bench: $(STAMP)
 	scripts/install-system-deps.sh
-	BENCH_MEMBERS=$(BENCH_MEMBERS) $(VENV)/bin/dangjian bench --members $(BENCH_MEMBERS)
+	mkdir -p var && DATABASE_URL=sqlite:///var/bench.sqlite3 $(VENV)/bin/dangjian bench --members $(BENCH_MEMBERS)
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  url=$$(scripts/pg-test-server.sh start) && \
 	  DATABASE_URL=$$url BENCH_MEMBERS=$(BENCH_MEMBERS) $(VENV)/bin/dangjian bench --members $(BENCH_MEMBERS) --append; rc=$$?; \

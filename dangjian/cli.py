@@ -9,3 +9,7 @@ def main(argv=None):
 
     execute_from_command_line(argv or sys.argv)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -25,6 +25,9 @@ CONF
     if ! as_pg "$BIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
       as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -o "-k /tmp -h 127.0.0.1 -p $PORT" start >/dev/null
     fi
+    if ! "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='dangjian'" | grep -q 1; then
+      "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres dangjian
+    fi
     echo "postgres://postgres@127.0.0.1:$PORT/dangjian"
     ;;
   stop)

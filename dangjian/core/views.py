@@ -135,6 +135,6 @@ def changelog_for(obj, user, *, extra_objects=()):
 
     q = Q()
     for o in (obj, *extra_objects):
-        q |= Q(content_type=ContentType.objects.get_for_model(type(o)), object_pk=str(o.pk))
+        q |= Q(content_type=ContentType.objects.get_for_model(type(o)), object_id=o.pk)
     return LogEntry.objects.filter(q).select_related("actor", "content_type").order_by("-timestamp")[:100]
 

@@ -126,6 +126,8 @@ class Member(models.Model):
         ordering = ["organization_id", "name", "id"]
         indexes = [
             models.Index(fields=["organization", "ended_on", "name"], name="member_org_roll_name"),
+            # Covers the roll counts by status (structural rules, dashboards) without touching the table.
+            models.Index(fields=["organization", "ended_on", "status"], name="member_org_roll_status"),
             models.Index(fields=["name"], name="member_name"),
             models.Index(fields=["joined_on"], name="member_joined"),
             models.Index(fields=["birth_date"], name="member_birth"),

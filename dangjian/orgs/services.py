@@ -1,7 +1,8 @@
 """Writes to the organization tree that take more than one row: elect a committee, move a subtree."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from dangjian.core.views import ensure_in_scope
@@ -26,6 +27,29 @@ def with_member_counts(orgs):
             .values("id")
         )
     )
+
+
+def children_with_member_counts(parent, children):
+    """Children of `parent`, each with `member_count` for its subtree, from ONE grouped query.
+
+    Members of the parent's subtree are grouped by the first (depth+1) steps of their organization's
+    path — the child they fall under — instead of one correlated count per child (50 children × a
+    100,000-member subtree was 0.3 s on SQLite).
+    """
+    length = (parent.depth + 1) * Organization.steplen
+    counts = dict(
+        Member.objects.on_roll()
+        .filter(organization__path__startswith=parent.path, organization__depth__gt=parent.depth)
+        .annotate(prefix=Substr("organization__path", 1, length))
+        .values("prefix")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("prefix", "n")
+    )
+    children = list(children)
+    for child in children:
+        child.member_count = counts.get(child.path, 0)
+    return children
 
 
 @transaction.atomic

@@ -43,8 +43,8 @@ def tree(request):
 def children(request, pk):
     """htmx: the next level under a node (the tree is loaded lazily: 5,000 branches do not fit in one page)."""
     org = get_object_or_404(visible(request.user), pk=pk)
-    kids = services.with_member_counts(visible(request.user).filter(path__startswith=org.path, depth=org.depth + 1))
-    return render(request, "orgs/_children.html", {"nodes": kids.order_by("order", "code")})
+    kids = visible(request.user).filter(path__startswith=org.path, depth=org.depth + 1).order_by("order", "code")
+    return render(request, "orgs/_children.html", {"nodes": services.children_with_member_counts(org, kids)})
 
 
 @login_required
@@ -59,7 +59,9 @@ def detail(request, pk):
         "committee": committee,
         "seats": committee.seats.select_related("member") if committee else [],
         "past_committees": org.committees.exclude(pk=committee.pk if committee else None).order_by("-term_number"),
-        "children": services.with_member_counts(visible(user).filter(path__startswith=org.path, depth=org.depth + 1)).order_by("order", "code"),
+        "children": services.children_with_member_counts(
+            org, visible(user).filter(path__startswith=org.path, depth=org.depth + 1).order_by("order", "code")
+        ),
         "members": Member.objects.visible_to(user).on_roll().filter(organization=org).select_related("party_group")[:20],
         "direct_count": Member.objects.visible_to(user).on_roll().filter(organization=org).count(),
         "can_manage": user_can(user, MANAGE_ORG, org),
