@@ -110,7 +110,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Unset by default: WhiteNoise serves straight from the apps (finders). Set it (and run collectstatic)
+# for a deployment that serves /static/ from a web server or a compressed manifest.
+STATIC_ROOT = env_str("DANGJIAN_STATIC_ROOT", "") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
