@@ -70,7 +70,9 @@ class MemberQuerySet(ScopedQuerySet):
         if not text:
             return self
         if text.isascii() and text.isalpha():
-            return self.filter(Q(name_initials__startswith=text.lower()) | Q(name__icontains=text))
+            # Pinyin initials only: an OR with a substring match on the name would turn the indexed
+            # prefix search into a scan of the whole roster.
+            return self.filter(name_initials__startswith=text.lower())
         return self.filter(Q(name__contains=text) | Q(id_number=text.upper()) | Q(phone=text))
 
 
