@@ -11,7 +11,7 @@ from dangjian.orgs.models import Committee, Organization, OrgKind
 
 def test_demo_builds_the_seed_group_with_a_login_per_role(db):
     load_demo()
-    assert Organization.find_problems() == ([], [], [], [], [])
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
     branches = Organization.objects.filter(kind=OrgKind.BRANCH).count()
     assert 55 <= branches <= 65
     assert 1800 <= Member.objects.count() <= 2300
@@ -47,7 +47,7 @@ def test_load_demo_if_empty_leaves_existing_data_alone(db):
 
 def test_generated_group_is_a_valid_tree_of_the_requested_size(db):
     root = generate(600, log=lambda *a: None)
-    assert Organization.find_problems() == ([], [], [], [], [])
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
     assert Member.objects.in_subtree(root).count() == 600
     assert Organization.objects.filter(path__startswith=root.path, kind=OrgKind.BRANCH).count() == 30
     # numchild is what treebeard would have kept
