@@ -1,7 +1,7 @@
 """The one scoping mechanism: `Model.objects.visible_to(user, action)`.
 
 A model opts in by naming the organization path its rows hang from (`scope_path`, e.g.
-"organization__path") and, optionally, what a user may see of their own (`self_scope_q`).
+"organization__path") and, optionally, what a member may see of their own (`self_scope_q(own_record)`).
 A grant covers the subtree of its organization: one `path LIKE 'prefix%'` per grant,
 served by the index on the materialized path — never a walk of the tree in Python.
 """
@@ -30,10 +30,27 @@ def grant_paths(user, action):
     return cache[key]
 
 
+def own_record(user):
+    """The user's own member record as {pk, organization_id, party_group_id, path}, or None (cached per user)."""
+    cache = getattr(user, "_dangjian_own_record", False)
+    if cache is False:
+        from dangjian.members.models import Member
+
+        row = (
+            Member.objects.filter(user=user)
+            .values_list("pk", "organization_id", "party_group_id", "organization__path")
+            .first()
+        )
+        cache = dict(zip(("pk", "organization_id", "party_group_id", "path"), row)) if row else None
+        user._dangjian_own_record = cache
+    return cache
+
+
 def forget_grants(user):
     """Drop the per-request grant cache, e.g. after grants change inside a test."""
-    if hasattr(user, "_dangjian_grant_cache"):
-        del user._dangjian_grant_cache
+    for attr in ("_dangjian_grant_cache", "_dangjian_own_record"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def user_can(user, action, organization):
@@ -52,12 +69,17 @@ class ScopedQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         field = self.model.scope_path
+        paths = grant_paths(user, action)
         q = Q()
-        for path in grant_paths(user, action):
+        for path in paths:
             q |= Q(**{f"{field}__startswith": path})
         self_q = getattr(self.model, "self_scope_q", None)
         if action in SELF_ACTIONS and self_q is not None:
-            q |= self_q(user)
+            mine = own_record(user)
+            # Only when the user's own record lies outside their grants: an OR that adds nothing
+            # would still cost the planner its index on the path.
+            if mine is not None and not mine["path"].startswith(tuple(paths) or ("\0",)):
+                q |= self_q(mine)
         if not q:
             return self.none()
         return self.filter(q)

@@ -66,14 +66,24 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(organization__path__startswith=org.path)
 
     def search(self, text):
+        """One indexed condition per kind of input (an OR of several would defeat every index):
+        digits → 身份证号 or phone, latin letters → pinyin initials, anything else → name."""
         text = (text or "").strip()
         if not text:
             return self
         if text.isascii() and text.isalpha():
-            # Pinyin initials only: an OR with a substring match on the name would turn the indexed
-            # prefix search into a scan of the whole roster.
-            return self.filter(name_initials__startswith=text.lower())
-        return self.filter(Q(name__contains=text) | Q(id_number=text.upper()) | Q(phone=text))
+            return self.filter(prefix_range("name_initials", text.lower()))
+        if len(text) >= 15 and text[:-1].isdigit():
+            return self.filter(id_number=text.upper())
+        if text.isdigit():
+            return self.filter(prefix_range("phone", text))
+        return self.filter(name__contains=text)
+
+
+def prefix_range(field, prefix):
+    """`field LIKE 'prefix%'` as a range, which SQLite (case-insensitive LIKE) can serve from a btree index too."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
 class Member(models.Model):
@@ -142,8 +152,8 @@ class Member(models.Model):
         return reverse("members:detail", args=[self.pk])
 
     @classmethod
-    def self_scope_q(cls, user):
-        return Q(user=user)
+    def self_scope_q(cls, mine):
+        return Q(pk=mine["pk"])
 
     def save(self, *args, **kwargs):
         self.name_initials = initials_of(self.name)

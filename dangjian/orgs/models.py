@@ -76,12 +76,9 @@ class Organization(MP_Node):
         return reverse("orgs:detail", args=[self.pk])
 
     @classmethod
-    def self_scope_q(cls, user):
+    def self_scope_q(cls, mine):
         # A member sees their own organization (and their 党小组), nothing more.
-        from dangjian.members.models import Member
-
-        mine = Member.objects.filter(user=user)
-        return Q(pk__in=mine.values("organization_id")) | Q(pk__in=mine.values("party_group_id"))
+        return Q(pk__in=[pk for pk in (mine["organization_id"], mine["party_group_id"]) if pk])
 
     @property
     def display_name(self):

@@ -107,3 +107,15 @@ def test_transfer_out_of_the_system_ends_membership_here(world, login):
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.ended_on.isoformat() == "2025-03-01" and m.end_reason == "transferred_out"
+
+
+def test_search_understands_names_initials_id_numbers_and_phones(world):
+    target = world.members.a2[0]
+    target.phone = "13700001111"
+    target.save()
+    qs = Member.objects.all()
+    assert list(qs.search(target.name[1:])) == [m for m in qs if target.name[1:] in m.name]
+    assert target in qs.search(target.name_initials.upper())
+    assert list(qs.search(target.id_number.lower())) == [target]
+    assert list(qs.search("1370000")) == [target]
+    assert not qs.search("zzz").exists()
