@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.meetings",
     "dangjian.api",
     "dangjian.demo",
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("meetings/", include("dangjian.meetings.urls")),
 ]

@@ -90,3 +90,29 @@ def test_secretary_imports_a_bad_then_a_good_roster(world, page_for, screenshot_
     page.click("button:has-text('确认导入')")
     page.wait_for_selector("text=已导入 2 名党员")
     assert Member.objects.filter(name__in=["欧阳晓", "司马青"], organization=world.orgs.a1).count() == 2
+
+
+def test_secretary_records_a_meeting_on_a_phone_and_the_branch_turns_compliant(world, page_for, live_server, screenshot_dir):
+    from django.utils import timezone
+
+    from dangjian.meetings import periods
+
+    quarter = periods.containing("quarter", timezone.localdate())
+    page = page_for(world.users.secretary, viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/meetings/org/{world.orgs.a1.pk}/compliance/?period={quarter.code}")
+    row = page.locator("#compliance tr", has_text="支部党员大会")
+    assert "已达标" not in row.inner_text()
+    page.goto(f"{live_server.url}/meetings/org/{world.orgs.a1.pk}/new/")
+    page.click("a.kind:has-text('支部党员大会')")
+    page.fill("#id_topic", "学习贯彻党的二十届四中全会精神")
+    page.fill("#id_place", "调度中心三楼会议室")
+    absent = world.members.a1[2]
+    page.check(f"input[name=att_{absent.pk}][value=leave]")
+    page.fill(f"input[name=reason_{absent.pk}]", "外出培训")
+    page.screenshot(path=str(screenshot_dir / "meeting-phone.png"), full_page=True)
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=外出培训")
+    page.goto(f"{live_server.url}/meetings/org/{world.orgs.a1.pk}/compliance/?period={quarter.code}")
+    row = page.locator("#compliance tr", has_text="支部党员大会")
+    assert "已达标" in row.inner_text()
+    page.screenshot(path=str(screenshot_dir / "compliance-phone.png"), full_page=True)

@@ -1,0 +1,231 @@
+"""Compliance with the rulebook, computed in SQL.
+
+For an organization and a chosen period, each rule is judged over the spans of its own period inside the
+chosen one (the three months of a quarter for a monthly rule). Counts are correlated COUNT subqueries over
+MeetingOrganization (so a joint activity counts for every organization that took part) and the verdict —
+met / due / overdue — is a CASE expression, so a roll-up over 5,000 branches is one query per rule.
+"""
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.orgs.models import CommitteeMember, Organization
+from dangjian.orgs.services import SubqueryCount
+
+from .defaults import ensure_default_rules
+from .models import Condition, MeetingOrganization, MeetingStatus, Rule
+from .periods import rule_spans
+
+MET, DUE, OVERDUE, EXEMPT, NOT_APPLICABLE = "met", "due", "overdue", "exempt", "n/a"
+STATUS_LABELS = {MET: _("已达标"), DUE: _("待召开"), OVERDUE: _("已逾期"), EXEMPT: _("本期免于考核"),
+                 NOT_APPLICABLE: _("不适用")}
+
+
+def prefixes(path, steplen=Organization.steplen):
+    return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
+
+
+def rules_for(org):
+    """Effective, enabled rules for one organization of its kind."""
+    return [r for r in rules_for_any_kind(org) if r.enabled and r.org_kind == org.kind]
+
+
+def defaults_present():
+    if not Rule.objects.filter(organization__isnull=True).exists():
+        ensure_default_rules(Rule)
+
+
+def rules_for_any_kind(org):
+    """Per key, the override nearest to `org` (itself or an ancestor), else the national default."""
+    defaults_present()
+    candidates = Rule.objects.filter(Q(organization__isnull=True) | Q(organization__path__in=prefixes(org.path)))
+    best = {}
+    for rule in candidates.select_related("organization"):
+        depth = rule.organization.depth if rule.organization_id else 0
+        if rule.key not in best or depth > best[rule.key][0]:
+            best[rule.key] = (depth, rule)
+    return [r for _d, r in sorted(best.values(), key=lambda x: RULE_ORDER.get(x[1].key, 99))]
+
+
+RULE_ORDER = {("general_assembly", ""): 0, ("committee", ""): 1, ("group", ""): 2, ("lecture", ""): 3,
+              ("lecture", "secretary_lectured"): 4, ("theme_day", ""): 5, ("life_meeting", ""): 6, ("evaluation", ""): 7}
+
+
+def _held(rule, span):
+    meetings = MeetingOrganization.objects.filter(
+        organization=OuterRef("pk"), meeting__status=MeetingStatus.HELD, meeting__kind=rule.meeting_kind,
+        meeting__held_on__gte=span.start, meeting__held_on__lte=span.end,
+    )
+    if rule.condition == Condition.SECRETARY_LECTURED:
+        meetings = meetings.filter(meeting__secretary_lectured=True)
+    return SubqueryCount(meetings.values("id"))
+
+
+def _existed(span):
+    """Existed for the whole span. A partial period is exempt by default (RULES.md)."""
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=span.start)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=span.end))
+
+
+def judged(orgs, rule, chosen, today=None):
+    """Annotate `orgs` with c0..cN (held counts per span) and `verdict` for `rule` over `chosen`."""
+    today = today or timezone.localdate()
+    spans = [s for s in rule_spans(rule.period, chosen) if s.start <= today]
+    annotations = {f"c{i}": _held(rule, s) for i, s in enumerate(spans)}
+    overdue, due = Q(pk__in=[]), Q(pk__in=[])
+    for i, s in enumerate(spans):
+        short = Q(**{f"c{i}__lt": rule.min_count}) & _existed(s)
+        if s.end < today:
+            overdue |= short
+        else:
+            due |= short
+    qs = orgs.annotate(**annotations).annotate(verdict=Case(
+        When(overdue, then=Value(OVERDUE)), When(due, then=Value(DUE)), default=Value(MET), output_field=CharField()))
+    if rule.requires_committee:
+        qs = qs.filter(Exists(committees_of_three()))
+    return qs, spans
+
+
+def committees_of_three():
+    """Current committees with at least 3 seats (a 支委会 exists: 支部条例 art. 6)."""
+    return (
+        CommitteeMember.objects.filter(committee__organization=OuterRef("pk"), committee__ended_on__isnull=True)
+        .values("committee").annotate(seats=Count("id")).filter(seats__gte=3)
+    )
+
+
+@dataclass
+class RuleResult:
+    rule: Rule
+    status: str
+    sentence: str
+    spans: list = field(default_factory=list)  # (span, count, ok) for the page
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+
+def compliance_for(org, chosen, today=None):
+    """Each effective rule for `org` over `chosen`, with the verdict and a sentence that explains it."""
+    today = today or timezone.localdate()
+    results = []
+    for rule in rules_for(org):
+        qs, spans = judged(Organization.objects.filter(pk=org.pk), rule, chosen, today)
+        row = qs.values(*[f"c{i}" for i in range(len(spans))], "verdict").first()
+        title = rule.title
+        if row is None:  # filtered out: the rule needs a committee the branch does not have
+            results.append(RuleResult(rule, NOT_APPLICABLE, _("未设支部委员会（正式党员不足7名），不适用“%(t)s”") % {"t": title}))
+            continue
+        if not spans:
+            results.append(RuleResult(rule, MET, _("%(p)s尚未开始") % {"p": chosen.label}))
+            continue
+        counts = [row[f"c{i}"] for i in range(len(spans))]
+        detail = [(s, n, n >= rule.min_count) for s, n in zip(spans, counts)]
+        exempt = [s for s in spans if not _existed_py(org, s)]
+        status = row["verdict"]
+        if len(exempt) == len(spans):
+            status = EXEMPT
+        results.append(RuleResult(rule, status, _sentence(org, rule, status, detail, exempt, today), detail))
+    return results
+
+
+def _existed_py(org, span):
+    return (org.founded_on is None or org.founded_on <= span.start) and (
+        org.dissolved_on is None or org.dissolved_on >= span.end)
+
+
+def _sentence(org, rule, status, detail, exempt, today):
+    title = rule.title
+    if status == EXEMPT:
+        return _("该组织在本期内成立或撤销，本期不作要求")
+    if status == MET:
+        total = sum(n for _s, n, _ok in detail)
+        if len(detail) == 1:
+            return _("%(p)s已召开%(t)s %(n)d 次（要求至少 %(m)d 次）") % {
+                "p": detail[0][0].label, "t": title, "n": total, "m": rule.min_count}
+        return _("%(p)s均已召开%(t)s，共 %(n)d 次") % {"p": "、".join(s.short_label for s, _n, _ok in detail),
+                                                    "t": title, "n": total}
+    missed = [s for s, _n, ok in detail if not ok and s not in exempt]
+    past = [s for s in missed if s.end < today]
+    if past:
+        return _("%(p)s未召开%(t)s（要求每%(unit)s至少 %(m)d 次）") % {
+            "p": "、".join(s.short_label for s in past), "t": title, "unit": UNIT[rule.period], "m": rule.min_count}
+    current = missed[-1]
+    left = (current.end - today).days
+    return _("%(p)s尚未召开%(t)s，距%(unit)s末还有 %(d)d 天") % {
+        "p": current.short_label, "t": title, "unit": UNIT[rule.period], "d": left}
+
+
+UNIT = {"month": "月", "quarter": "季度", "year": "年"}
+
+
+@dataclass
+class RollupRow:
+    key: tuple
+    title: str
+    period: str
+    met: int = 0
+    due: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self):
+        return self.met + self.due + self.overdue
+
+    @property
+    def rate(self):
+        return round(100 * self.met / self.total) if self.total else None
+
+
+def rule_groups(root):
+    """(rule, include path, exclude paths) so every organization under `root` is judged by its nearest rule."""
+    defaults_present()
+    applying_at_root = {r.key: r for r in Rule.objects.filter(
+        Q(organization__isnull=True) | Q(organization__path__in=prefixes(root.path))).select_related("organization")
+        .order_by(F("organization__depth").asc(nulls_first=True))}
+    inner = list(Rule.objects.filter(organization__path__startswith=root.path).exclude(organization=root)
+                 .select_related("organization"))
+    groups = []
+    for key, rule in applying_at_root.items():
+        overrides = [r for r in inner if r.key == key]
+        groups.append((rule, root.path, [o.organization.path for o in overrides]))
+        for o in overrides:
+            deeper = [x.organization.path for x in overrides if x is not o and x.organization.path.startswith(o.organization.path)]
+            groups.append((o, o.organization.path, deeper))
+    return groups
+
+
+def subtree_for(rule, include, exclude, orgs):
+    qs = orgs.filter(kind=rule.org_kind, path__startswith=include)
+    for path in exclude:
+        qs = qs.exclude(path__startswith=path)
+    return qs
+
+
+def rollup(root, chosen, orgs, today=None):
+    """Per rule: how many organizations under `root` (within `orgs`, the user's scope) are met / due / overdue."""
+    today = today or timezone.localdate()
+    rows = {}
+    for rule, include, exclude in rule_groups(root):
+        row = rows.setdefault(rule.key, RollupRow(rule.key, rule.title, rule.get_period_display()))
+        if not rule.enabled:
+            continue
+        qs, _spans = judged(subtree_for(rule, include, exclude, orgs), rule, chosen, today)
+        for verdict, n in qs.order_by().values_list("verdict").annotate(n=Count("id")):
+            setattr(row, verdict, getattr(row, verdict) + n)
+    return sorted(rows.values(), key=lambda r: RULE_ORDER.get(r.key, 99))
+
+
+def failing(root, chosen, orgs, key, status, today=None):
+    """Organizations under `root` with `status` for the rule `key`, for the drill-down and its export."""
+    today = today or timezone.localdate()
+    matching = Q(pk__in=[])
+    for rule, include, exclude in rule_groups(root):
+        if rule.key != tuple(key) or not rule.enabled:
+            continue
+        qs, _spans = judged(subtree_for(rule, include, exclude, orgs), rule, chosen, today)
+        matching |= Q(pk__in=qs.filter(verdict=status).values("pk"))
+    return Organization.objects.filter(matching).order_by("path")

@@ -1,0 +1,69 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.forms import DateInput
+from dangjian.orgs.models import Organization, OrgKind
+
+from .models import Meeting, MeetingKind, Rule
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class MeetingForm(forms.ModelForm):
+    other_orgs = forms.CharField(
+        label=_("联合开展的其他组织（编码）"), required=False,
+        help_text=_("联合主题党日等：填写其他参加组织的编码，用逗号分隔；活动将同时计入这些组织"))
+
+    class Meta:
+        model = Meeting
+        fields = ["status", "topic", "held_on", "starts_at", "place", "host", "recorder", "lecturer",
+                  "secretary_lectured", "minutes"]
+        widgets = {"held_on": DateInput(), "starts_at": TimeInput(), "minutes": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, user, org, kind, attendees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.org, self.kind = user, org, kind
+        people = attendees.order_by("name")
+        self.fields["host"].queryset = people
+        self.fields["recorder"].queryset = people
+        if kind != MeetingKind.LECTURE:
+            del self.fields["lecturer"]
+            del self.fields["secretary_lectured"]
+        if kind in (MeetingKind.COMMITTEE, MeetingKind.GROUP, MeetingKind.TALK):
+            del self.fields["other_orgs"]
+
+    def clean_other_orgs(self):
+        codes = [c.strip() for c in self.cleaned_data.get("other_orgs", "").replace("，", ",").split(",") if c.strip()]
+        scope = Organization.objects.visible_to(self.user, "add").exclude(pk=self.org.pk)
+        found = {o.code: o for o in scope.filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise ValidationError(_("组织编码 %(c)s 不存在或不在您的管辖范围内") % {"c": "、".join(missing)})
+        return list(found.values())
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.kind = self.kind
+        return cleaned
+
+
+class RuleOverrideForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = ["enabled", "period", "min_count"]
+
+    def clean_min_count(self):
+        n = self.cleaned_data["min_count"]
+        if n < 1:
+            raise ValidationError(_("最少次数至少为1"))
+        return n
+
+
+def kind_choices_for(org):
+    if org.kind == OrgKind.GROUP:
+        return [(MeetingKind.GROUP, MeetingKind.GROUP.label), (MeetingKind.TALK, MeetingKind.TALK.label),
+                (MeetingKind.OTHER, MeetingKind.OTHER.label)]
+    return [(k, label) for k, label in MeetingKind.choices if k != MeetingKind.GROUP]

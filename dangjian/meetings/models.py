@@ -1,0 +1,191 @@
+"""组织生活: meetings with attendance, and the rulebook that says how often each must be held."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scope import ScopedManager, ScopedQuerySet
+
+
+class MeetingKind(models.TextChoices):
+    GENERAL_ASSEMBLY = "general_assembly", _("支部党员大会")
+    COMMITTEE = "committee", _("支委会")
+    GROUP = "group", _("党小组会")
+    LECTURE = "lecture", _("党课")
+    THEME_DAY = "theme_day", _("主题党日")
+    LIFE_MEETING = "life_meeting", _("组织生活会")
+    EVALUATION = "evaluation", _("民主评议党员")
+    TALK = "talk", _("谈心谈话")
+    OTHER = "other", _("其他活动")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("计划")
+    HELD = "held", _("已召开")
+
+
+class MeetingQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action="view"):
+        """Reading: a meeting belongs to every organization that took part (a joint activity shows in each).
+        Writing: only through the host organization's scope."""
+        if action == "view":
+            return self.filter(pk__in=MeetingOrganization.objects.visible_to(user, action).values("meeting_id"))
+        return super().visible_to(user, action)
+
+    def held(self):
+        return self.filter(status=MeetingStatus.HELD)
+
+
+class Meeting(models.Model):
+    scope_path = "organization__path"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="hosted_meetings",
+                                     verbose_name=_("主办组织"))
+    participants = models.ManyToManyField("orgs.Organization", through="MeetingOrganization",
+                                          related_name="meetings", verbose_name=_("参加组织"))
+    kind = models.CharField(_("会议类型"), max_length=30, choices=MeetingKind.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HELD)
+    topic = models.CharField(_("主题"), max_length=200)
+    held_on = models.DateField(_("日期"), db_index=True)
+    starts_at = models.TimeField(_("开始时间"), null=True, blank=True)
+    place = models.CharField(_("地点"), max_length=120, blank=True)
+    host = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("主持人"))
+    recorder = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("记录人"))
+    lecturer = models.CharField(_("授课人"), max_length=60, blank=True)
+    secretary_lectured = models.BooleanField(_("书记讲党课"), default=False)
+    minutes = models.TextField(_("会议记录"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("登记人"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("会议活动")
+        verbose_name_plural = _("会议活动")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["kind", "status", "held_on"], name="meeting_kind_status_day")]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}：{self.topic}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.pk])
+
+    def clean(self):
+        if self.status == MeetingStatus.HELD and self.held_on and self.held_on > timezone.localdate():
+            raise ValidationError({"held_on": _("已召开的会议日期不能晚于今天；尚未召开的请选择“计划”")})
+        if self.kind != MeetingKind.LECTURE and self.secretary_lectured:
+            raise ValidationError({"secretary_lectured": _("只有党课可以登记“书记讲党课”")})
+
+
+class MeetingOrganization(models.Model):
+    """One row per organization that took part: a 联合主题党日 counts for each of them."""
+
+    scope_path = "organization__path"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="participations")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("参加组织")
+        verbose_name_plural = _("参加组织")
+        constraints = [models.UniqueConstraint(fields=["meeting", "organization"], name="meeting_org_once")]
+        indexes = [models.Index(fields=["organization", "meeting"], name="meeting_org_by_org")]
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("出席")
+    LEAVE = "leave", _("请假")
+    ABSENT = "absent", _("缺席")
+
+
+class Attendance(models.Model):
+    scope_path = "meeting__organization__path"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("会议"))
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="attendance",
+                               verbose_name=_("党员"))
+    status = models.CharField(_("出勤"), max_length=10, choices=AttendanceStatus.choices)
+    reason = models.CharField(_("请假事由"), max_length=120, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("出勤")
+        verbose_name_plural = _("出勤")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")]
+        indexes = [models.Index(fields=["member", "status"], name="attendance_member_status")]
+
+
+class Period(models.TextChoices):
+    MONTH = "month", _("每月")
+    QUARTER = "quarter", _("每季度")
+    YEAR = "year", _("每年")
+
+
+class Condition(models.TextChoices):
+    NONE = "", _("无")
+    SECRETARY_LECTURED = "secretary_lectured", _("书记讲党课")
+
+
+class RuleQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action="view"):
+        # National defaults (no organization) are readable by everyone signed in; overrides by scope.
+        from django.db.models import Q
+
+        scoped = super().visible_to(user, action)
+        if action == "view" and user is not None and user.is_authenticated:
+            return self.filter(Q(pk__in=scoped.values("pk")) | Q(organization__isnull=True))
+        return scoped
+
+
+class Rule(models.Model):
+    """How often a kind of meeting must be held. A rule with an organization overrides the rule with the
+    same key (meeting kind + condition) for that organization's subtree; the nearest one wins."""
+
+    scope_path = "organization__path"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="rules", verbose_name=_("适用组织"),
+                                     help_text=_("留空为全局默认；填写则覆盖该组织及其下级"))
+    meeting_kind = models.CharField(_("会议类型"), max_length=30, choices=MeetingKind.choices)
+    condition = models.CharField(_("附加条件"), max_length=30, choices=Condition.choices, blank=True, default="")
+    org_kind = models.CharField(_("适用组织类型"), max_length=20, default="branch")
+    requires_committee = models.BooleanField(_("仅设支委会的支部"), default=False)
+    period = models.CharField(_("周期"), max_length=10, choices=Period.choices)
+    min_count = models.PositiveSmallIntegerField(_("最少次数"), default=1)
+    enabled = models.BooleanField(_("启用"), default=True)
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    objects = RuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织生活规则")
+        verbose_name_plural = _("组织生活规则")
+        ordering = ["meeting_kind", "condition", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "meeting_kind", "condition"], name="rule_once_per_org"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def key(self):
+        return (self.meeting_kind, self.condition)
+
+    @property
+    def title(self):
+        if self.condition == Condition.SECRETARY_LECTURED:
+            return str(_("书记讲党课"))
+        return self.get_meeting_kind_display()
+
+
+AUDITED = [Meeting, MeetingOrganization, Attendance, Rule]

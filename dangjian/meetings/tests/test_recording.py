@@ -1,0 +1,115 @@
+import datetime
+
+from django.urls import reverse
+
+from dangjian.meetings.models import Attendance, Meeting
+from dangjian.meetings.services import attendance_rate
+
+
+def post_meeting(client, org, kind="general_assembly", **extra):
+    data = {"status": "held", "topic": "学习党的二十届四中全会精神", "held_on": "2026-11-02", "place": "三楼会议室"}
+    data.update(extra)
+    return client.post(reverse("meetings:record", args=[org.pk, kind]), data)
+
+
+def test_secretary_records_a_meeting_with_attendance(world, login):
+    client = login(world.users.secretary)
+    a1 = world.members.a1
+    response = post_meeting(client, world.orgs.a1, **{
+        f"att_{a1[0].pk}": "present", f"att_{a1[1].pk}": "leave", f"reason_{a1[1].pk}": "出差",
+        f"att_{a1[2].pk}": "absent", f"att_{a1[3].pk}": "present"})
+    assert response.status_code == 302
+    m = Meeting.objects.get()
+    assert m.organization_id == world.orgs.a1.pk and m.recorded_by == world.users.secretary
+    assert dict(m.attendance.values_list("member_id", "status"))[a1[1].pk] == "leave"
+    assert m.attendance.count() == 4
+
+
+def test_leave_without_a_reason_is_refused_and_nothing_is_written(world, login):
+    client = login(world.users.secretary)
+    a1 = world.members.a1
+    response = post_meeting(client, world.orgs.a1, **{f"att_{a1[1].pk}": "leave"})
+    assert response.status_code == 200 and "请假须填写事由" in response.content.decode()
+    assert not Meeting.objects.exists() and not Attendance.objects.exists()
+
+
+def test_a_secretary_cannot_record_for_another_branch(world, login):
+    client = login(world.users.secretary)
+    assert post_meeting(client, world.orgs.a2).status_code == 404
+    assert post_meeting(client, world.orgs.b1).status_code == 404
+    assert not Meeting.objects.exists()
+
+
+def test_people_from_outside_cannot_be_attached(world, login):
+    from dangjian.meetings import services
+
+    outsider = world.members.b1[0]
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.record_meeting(host=world.orgs.a1, by=world.users.secretary,
+                                fields={"kind": "general_assembly", "topic": "x", "held_on": datetime.date(2026, 1, 5)},
+                                attendance={outsider.pk: ("present", "")})
+    assert not Meeting.objects.exists()
+
+
+def test_a_joint_activity_needs_the_other_org_in_scope(world, login):
+    client = login(world.users.secretary)
+    response = post_meeting(client, world.orgs.a1, kind="theme_day", other_orgs="B1")
+    assert "不在您的管辖范围内" in response.content.decode()
+    admin = login(world.users.group_admin)
+    response = post_meeting(admin, world.orgs.a1, kind="theme_day", other_orgs="B1")
+    assert response.status_code == 302
+    m = Meeting.objects.get()
+    assert set(m.participants.values_list("code", flat=True)) == {"A1", "B1"}
+    # B1's admin sees it (it is theirs too) but cannot change it
+    assert login(world.users.outsider).get(reverse("meetings:detail", args=[m.pk])).status_code == 200
+
+
+def test_a_held_meeting_cannot_be_in_the_future(world, login):
+    response = post_meeting(login(world.users.secretary), world.orgs.a1, held_on="2099-01-01")
+    assert "不能晚于今天" in response.content.decode()
+
+
+def test_member_attendance_rate_per_year(world, login):
+    client = login(world.users.secretary)
+    me = world.members.me
+    post_meeting(client, world.orgs.a1, **{f"att_{me.pk}": "present"})
+    post_meeting(client, world.orgs.a1, held_on="2026-10-02", **{f"att_{me.pk}": "absent"})
+    assert attendance_rate(me, 2026) == (50, 2)
+
+
+def test_compliance_pages_for_a_branch_and_for_the_group(world, login):
+    client = login(world.users.group_admin)
+    body = client.get(reverse("meetings:compliance", args=[world.orgs.a1.pk]), {"period": "2026Q2"}).content.decode()
+    assert "第二季度未召开支部党员大会" in body
+    body = client.get(reverse("meetings:compliance", args=[world.orgs.group.pk]), {"period": "2026Q2"}).content.decode()
+    assert "达标率" in body
+    response = client.get(reverse("meetings:failing", args=[world.orgs.group.pk]),
+                          {"period": "2026Q2", "rule": "general_assembly:", "status": "overdue"})
+    assert {o.code for o in response.context["page"].object_list} == {"A1", "A2", "B1"}
+    xlsx = client.get(reverse("meetings:failing", args=[world.orgs.group.pk]),
+                      {"period": "2026Q2", "rule": "general_assembly:", "status": "overdue", "format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_outsider_cannot_see_a1_compliance_or_meetings(world, login):
+    client = login(world.users.outsider)
+    assert client.get(reverse("meetings:compliance", args=[world.orgs.a1.pk])).status_code == 404
+    assert client.get(reverse("meetings:list", args=[world.orgs.a1.pk])).status_code == 404
+
+
+def test_an_admin_overrides_a_rule_for_their_subtree_and_the_page_says_where_it_comes_from(world, login):
+    from dangjian.meetings.models import Rule
+
+    rule = Rule.objects.get(organization=None, meeting_kind="lecture", condition="")
+    client = login(world.users.group_admin)
+    response = client.post(reverse("meetings:override", args=[world.orgs.a.pk, rule.pk]),
+                           {"period": "year", "min_count": 2})
+    assert response.status_code == 302
+    body = client.get(reverse("meetings:rules", args=[world.orgs.a1.pk])).content.decode()
+    assert "神渭管运公司党委 的规定" in body
+    # the secretary cannot override
+    assert login(world.users.secretary).post(reverse("meetings:override", args=[world.orgs.a.pk, rule.pk]),
+                                             {"period": "year", "min_count": 1}).status_code == 404

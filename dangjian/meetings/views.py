@@ -1,0 +1,175 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core.scope import user_can
+from dangjian.core.views import OutOfScope
+from dangjian.orgs.models import Organization, OrgKind
+
+from . import compliance, periods, services
+from .forms import MeetingForm, RuleOverrideForm, kind_choices_for
+from .models import AttendanceStatus, Meeting, MeetingKind, Rule
+
+
+def _org(request, pk, action="view"):
+    return get_object_or_404(Organization.objects.visible_to(request.user, action), pk=pk)
+
+
+@login_required
+def meeting_list(request, org_pk):
+    org = _org(request, org_pk)
+    meetings = (Meeting.objects.visible_to(request.user).filter(participations__organization=org)
+                .select_related("organization").order_by("-held_on", "-id"))
+    kind = request.GET.get("kind")
+    if kind in MeetingKind.values:
+        meetings = meetings.filter(kind=kind)
+    page = Paginator(meetings, 30).get_page(request.GET.get("page"))
+    return render(request, "meetings/list.html", {
+        "org": org, "page": page, "kinds": MeetingKind.choices, "kind": kind,
+        "can_add": user_can(request.user, "add", org), "query": f"kind={kind}" if kind else "",
+    })
+
+
+@login_required
+def choose_kind(request, org_pk):
+    org = _org(request, org_pk, "add")
+    return render(request, "meetings/choose_kind.html", {"org": org, "kinds": kind_choices_for(org)})
+
+
+@login_required
+def record(request, org_pk, kind):
+    """Record a meeting in one screen: details, then everyone expected, each present / on leave / absent."""
+    org = _org(request, org_pk, "add")
+    if kind not in dict(kind_choices_for(org)):
+        raise PermissionDenied
+    attendees = services.expected_attendees(kind, org)
+    form = MeetingForm(request.POST or None, user=request.user, org=org, kind=kind, attendees=attendees,
+                       initial={"held_on": timezone.localdate()})
+    people = list(attendees.order_by("name").only("id", "name", "status"))
+    marks = {p.pk: (request.POST.get(f"att_{p.pk}", AttendanceStatus.PRESENT), request.POST.get(f"reason_{p.pk}", ""))
+             for p in people}
+    error = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "other_orgs"}
+        fields["kind"] = kind
+        others = form.cleaned_data.get("other_orgs") or []
+        if others:
+            # a joint activity invites the other organizations' members too
+            extra = services.expected_attendees(kind, org, others).exclude(pk__in=[p.pk for p in people])
+            for p in extra:
+                marks[p.pk] = (request.POST.get(f"att_{p.pk}", AttendanceStatus.PRESENT), "")
+        try:
+            meeting = services.record_meeting(host=org, by=request.user, fields=fields, others=others,
+                                              attendance=marks if fields["status"] == "held" else {})
+        except ValidationError as e:
+            error = "；".join(e.messages)
+        except OutOfScope:
+            error = _("不在您的管辖范围内")
+        else:
+            messages.success(request, _("已登记：%(m)s") % {"m": meeting})
+            return redirect(meeting)
+    rows = [(p, marks[p.pk][0], marks[p.pk][1]) for p in people]
+    return render(request, "meetings/form.html", {
+        "org": org, "form": form, "kind": kind, "kind_label": MeetingKind(kind).label, "rows": rows,
+        "statuses": AttendanceStatus.choices, "error": error})
+
+
+@login_required
+def detail(request, pk):
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organization", "host", "recorder"), pk=pk)
+    rows = meeting.attendance.select_related("member").order_by("status", "member__name")
+    return render(request, "meetings/detail.html", {
+        "meeting": meeting, "rows": rows, "summary": services.attendance_summary(meeting),
+        "orgs": meeting.participants.order_by("path"),
+    })
+
+
+@login_required
+def org_compliance(request, org_pk):
+    """One organization: each rule met / due / overdue with its reason; above a branch, the roll-up."""
+    org = _org(request, org_pk)
+    today = timezone.localdate()
+    chosen = periods.parse(request.GET.get("period", ""), today)
+    context = {"org": org, "chosen": chosen, "quarters": periods.recent_quarters(today, 8),
+               "years": [periods.year(today.year), periods.year(today.year - 1)],
+               "can_override": user_can(request.user, "manage_org", org) and org.kind != OrgKind.GROUP}
+    if org.kind in (OrgKind.BRANCH, OrgKind.GROUP):
+        context["results"] = compliance.compliance_for(org, chosen, today)
+    else:
+        context["rollup"] = compliance.rollup(org, chosen, Organization.objects.visible_to(request.user), today)
+    return render(request, "meetings/compliance.html", context)
+
+
+@login_required
+def failing(request, org_pk):
+    org = _org(request, org_pk)
+    today = timezone.localdate()
+    chosen = periods.parse(request.GET.get("period", ""), today)
+    key = tuple((request.GET.get("rule", "") + ":").split(":")[:2])
+    status = request.GET.get("status", compliance.OVERDUE)
+    if status not in (compliance.OVERDUE, compliance.DUE, compliance.MET):
+        status = compliance.OVERDUE
+    orgs = compliance.failing(org, chosen, Organization.objects.visible_to(request.user), key, status, today)
+    rule = next((r for r, _i, _e in compliance.rule_groups(org) if r.key == key), None)
+    if rule is None:
+        raise PermissionDenied
+    if request.GET.get("format") == "xlsx":
+        return _failing_xlsx(org, chosen, rule, status, orgs)
+    page = Paginator(orgs, 50).get_page(request.GET.get("page"))
+    return render(request, "meetings/failing.html", {
+        "org": org, "chosen": chosen, "rule": rule, "status": status, "status_label": compliance.STATUS_LABELS[status],
+        "page": page, "query": f"period={chosen.code}&rule={key[0]}:{key[1]}&status={status}"})
+
+
+def _failing_xlsx(org, chosen, rule, status, orgs):
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("合规情况")
+    ws.append([f"{org.name} {chosen.label} {rule.title} {compliance.STATUS_LABELS[status]}"])
+    ws.append(["组织编码", "组织名称", "所在单位"])
+    for code, name, unit in orgs.values_list("code", "name", "unit").iterator(chunk_size=2000):
+        ws.append([code, name, unit])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=compliance-{chosen.code}.xlsx"
+    return response
+
+
+@login_required
+def rules(request, org_pk):
+    """The rules that apply to this organization and where each comes from; admins override for the subtree."""
+    org = _org(request, org_pk)
+    effective = {r.key: r for r in compliance.rules_for_any_kind(org)}
+    can_override = user_can(request.user, "manage_org", org)
+    return render(request, "meetings/rules.html", {"org": org, "rules": effective.values(), "can_override": can_override})
+
+
+@login_required
+def override(request, org_pk, rule_pk):
+    org = _org(request, org_pk, "manage_org")
+    base = get_object_or_404(Rule.objects.visible_to(request.user), pk=rule_pk)
+    existing = Rule.objects.filter(organization=org, meeting_kind=base.meeting_kind, condition=base.condition).first()
+    instance = existing or Rule(organization=org, meeting_kind=base.meeting_kind, condition=base.condition,
+                                org_kind=base.org_kind, requires_committee=base.requires_committee,
+                                period=base.period, min_count=base.min_count, enabled=base.enabled,
+                                basis=_("%(org)s 的规定") % {"org": org.name})
+    form = RuleOverrideForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if request.POST.get("reset") and existing:
+            existing.delete()
+            messages.success(request, _("已恢复为上级规定"))
+            return redirect("meetings:rules", org.pk)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("已为 %(org)s 及其下级设置：%(r)s") % {"org": org.name, "r": instance.title})
+            return redirect("meetings:rules", org.pk)
+    return render(request, "meetings/override.html", {"org": org, "form": form, "rule": instance, "existing": existing})
