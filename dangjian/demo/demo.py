@@ -114,6 +114,9 @@ def load_demo(*, seed=2026, stdout=None):
                                  note="结对帮扶"),
         ])
         accounts = create_users(rng)
+        from .meetings_demo import load_meetings
+
+        load_meetings(rng, today)
     return accounts
 
 

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import CHANGE, VIEW_CHANGELOG, VIEW_IDCARD
 from dangjian.core.scope import grant_paths, user_can
 from dangjian.core.views import ObjectEditView, ObjectListView, OutOfScope, changelog_for
+from dangjian.meetings.services import attendance_rate
 from dangjian.orgs.models import Organization
 
 from . import services
@@ -58,6 +60,7 @@ def detail(request, pk):
         "seats": member.committee_seats.select_related("committee__organization").filter(committee__ended_on__isnull=True),
         "changelog": log,
         "show_changelog": show_log,
+        "attendance": attendance_rate(member, timezone.localdate().year),
     })
 
 
