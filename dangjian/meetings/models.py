@@ -61,6 +61,11 @@ class Meeting(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+", verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    checkin_token = models.CharField(_("签到码"), max_length=40, blank=True, db_index=True)
+    unlocked_until = models.DateField(_("解锁至"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("解锁人"))
+    unlock_reason = models.CharField(_("解锁原因"), max_length=200, blank=True)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -75,6 +80,18 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def locks_on(self):
+        return self.held_on + timezone.timedelta(days=settings.MEETING_LOCK_DAYS)
+
+    def is_locked(self, today=None):
+        """Held meetings lock after MEETING_LOCK_DAYS so an inspection can trust the dates; the superior
+        organization can unlock one for a while."""
+        today = today or timezone.localdate()
+        if self.status != MeetingStatus.HELD or today <= self.locks_on:
+            return False
+        return not (self.unlocked_until and today <= self.unlocked_until)
 
     def clean(self):
         if self.status == MeetingStatus.HELD and self.held_on and self.held_on > timezone.localdate():
@@ -122,6 +139,55 @@ class Attendance(models.Model):
         verbose_name_plural = _("出勤")
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")]
         indexes = [models.Index(fields=["member", "status"], name="attendance_member_status")]
+
+
+class VoteKind(models.TextChoices):
+    DECISION = "decision", _("表决")
+    ELECTION = "election", _("选举")
+
+
+class Vote(models.Model):
+    """A vote taken at a 党员大会 or 支委会; `verdict()` applies 党章 and 选举条例 to the counts."""
+
+    scope_path = "meeting__organization__path"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes", verbose_name=_("会议"))
+    kind = models.CharField(_("类型"), max_length=10, choices=VoteKind.choices, default=VoteKind.DECISION)
+    subject = models.CharField(_("事项"), max_length=200)
+    yes = models.PositiveIntegerField(_("赞成票"))
+    no = models.PositiveIntegerField(_("反对票"), default=0)
+    abstain = models.PositiveIntegerField(_("弃权票"), default=0)
+    seats = models.PositiveSmallIntegerField(_("应选人数"), null=True, blank=True)
+    candidates = models.PositiveSmallIntegerField(_("候选人数"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("表决")
+        verbose_name_plural = _("表决")
+
+    def __str__(self):
+        return self.subject
+
+
+class Attachment(models.Model):
+    scope_path = "meeting__organization__path"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("会议"))
+    file = models.FileField(_("文件"), upload_to="meetings/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.name
 
 
 class Period(models.TextChoices):
@@ -188,4 +254,4 @@ class Rule(models.Model):
         return self.get_meeting_kind_display()
 
 
-AUDITED = [Meeting, MeetingOrganization, Attendance, Rule]
+AUDITED = [Meeting, MeetingOrganization, Attendance, Rule, Vote, Attachment]

@@ -32,7 +32,7 @@ def meeting_list(request, org_pk):
         meetings = meetings.filter(kind=kind)
     page = Paginator(meetings, 30).get_page(request.GET.get("page"))
     return render(request, "meetings/list.html", {
-        "org": org, "page": page, "kinds": MeetingKind.choices, "kind": kind,
+        "org": org, "page": page, "kinds": MeetingKind.choices, "kind": kind, "year": timezone.localdate().year,
         "can_add": user_can(request.user, "add", org), "query": f"kind={kind}" if kind else "",
     })
 
@@ -84,10 +84,12 @@ def record(request, org_pk, kind):
 @login_required
 def detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organization", "host", "recorder"), pk=pk)
+    from .views_record import detail_context
+
     rows = meeting.attendance.select_related("member").order_by("status", "member__name")
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "rows": rows, "summary": services.attendance_summary(meeting),
-        "orgs": meeting.participants.order_by("path"),
+        "orgs": meeting.participants.order_by("path"), **detail_context(request, meeting),
     })
 
 

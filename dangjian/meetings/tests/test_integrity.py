@@ -1,0 +1,170 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.factories import MemberFactory, make_committee
+from dangjian.meetings.models import Attachment, Attendance, Meeting, MeetingOrganization, Vote
+from dangjian.meetings.votes import verdict
+from dangjian.members.models import Status
+
+
+def meeting_for(org, kind="general_assembly", day=None, present=(), **fields):
+    m = Meeting.objects.create(organization=org, kind=kind, topic="测试", held_on=day or timezone.localdate(), **fields)
+    MeetingOrganization.objects.create(meeting=m, organization=org)
+    for member in present:
+        Attendance.objects.create(meeting=m, member=member, status="present")
+    return m
+
+
+@pytest.fixture
+def assembly(world):
+    """A1: 4 正式党员 (world) + 2 预备党员, all present; 6 people at the meeting, 4 with a vote."""
+    probationary = [MemberFactory(organization=world.orgs.a1, status=Status.PROBATIONARY, confirmed_on=None)
+                    for _ in range(2)]
+    return meeting_for(world.orgs.a1, present=[*world.members.a1, *probationary])
+
+
+def test_probationary_members_attend_but_do_not_vote(assembly):
+    v = Vote(meeting=assembly, subject="接收预备党员", yes=3)
+    r = verdict(v)
+    assert (r.eligible, r.present) == (4, 4)
+    assert r.valid and r.passed
+
+
+def test_yes_must_exceed_half_of_those_due_not_of_those_present(world):
+    m = meeting_for(world.orgs.a1, present=world.members.a1[:3])  # 3 of 4 with a vote present
+    r = verdict(Vote(meeting=m, subject="事项", yes=2, no=1))
+    assert r.valid and not r.passed
+    assert "未超过应到会有表决权人数 4 的半数" in r.summary
+
+
+def test_without_a_majority_present_the_vote_is_invalid(world):
+    m = meeting_for(world.orgs.a1, present=world.members.a1[:2])
+    r = verdict(Vote(meeting=m, subject="事项", yes=2))
+    assert not r.valid and "未超过应到 4 人的半数" in r.summary
+
+
+def test_election_needs_four_fifths_present_and_twenty_percent_more_candidates(world):
+    m = meeting_for(world.orgs.a1, present=world.members.a1[:3])
+    r = verdict(Vote(meeting=m, kind="election", subject="选举支部委员会", yes=3, seats=5, candidates=5))
+    assert not r.valid
+    assert "不足应到 4 人的五分之四" in r.summary and "至少 6 人" in r.summary
+
+
+def test_more_ballots_than_voters_present_is_invalid(assembly):
+    r = verdict(Vote(meeting=assembly, subject="事项", yes=5))
+    assert not r.valid and "超过到会有表决权人数" in r.summary
+
+
+def test_committee_votes_count_the_committee(world):
+    make_committee(world.orgs.a1, world.members.a1[:3])
+    m = meeting_for(world.orgs.a1, kind="committee", present=world.members.a1[:2])
+    r = verdict(Vote(meeting=m, subject="研究事项", yes=2))
+    assert (r.eligible, r.present) == (3, 2) and r.valid and r.passed
+
+
+def test_a_record_locks_after_the_configured_days_and_the_superior_unlocks_it(world, login, settings):
+    settings.MEETING_LOCK_DAYS = 30
+    m = meeting_for(world.orgs.a1, day=timezone.localdate() - datetime.timedelta(days=31))
+    secretary = login(world.users.secretary)
+    response = secretary.get(reverse("meetings:edit", args=[m.pk]))
+    assert response.status_code == 302  # locked: back to the page with a message
+    assert secretary.get(reverse("meetings:unlock", args=[m.pk])).status_code == 403  # not their superior
+    admin = login(world.users.group_admin)
+    assert admin.post(reverse("meetings:unlock", args=[m.pk]), {"reason": "补录会议记录"}).status_code == 302
+    m.refresh_from_db()
+    assert not m.is_locked() and m.unlocked_by == world.users.group_admin
+    secretary = login(world.users.secretary)
+    assert secretary.get(reverse("meetings:edit", args=[m.pk])).status_code == 200
+
+
+def test_changes_after_the_lock_are_shown_on_the_record(world, login, settings):
+    settings.MEETING_LOCK_DAYS = 30
+    m = meeting_for(world.orgs.a1, day=timezone.localdate() - datetime.timedelta(days=40))
+    m.unlocked_until = timezone.localdate() + datetime.timedelta(days=7)
+    m.save()
+    client = login(world.users.group_admin)
+    client.post(reverse("meetings:edit", args=[m.pk]), {"status": "held", "topic": "改过的主题",
+                                                         "held_on": m.held_on.isoformat()})
+    body = client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
+    assert "锁定后的修改" in body and "改过的主题" in body
+
+
+def test_a_member_signs_in_by_qr_code_on_the_day(world, login):
+    m = meeting_for(world.orgs.a1)
+    host = login(world.users.secretary)
+    assert host.get(reverse("meetings:qr", args=[m.pk])).status_code == 200
+    m.refresh_from_db()
+    member = login(world.users.member)
+    body = member.get(reverse("meetings:checkin", args=[m.checkin_token])).content.decode()
+    assert "签到成功" in body
+    assert Attendance.objects.get(meeting=m, member=world.members.me).status == "present"
+    live = login(world.users.secretary).get(reverse("meetings:live", args=[m.pk])).content.decode()
+    assert "已签到 1 / 应到 4" in live
+
+
+def test_qr_sign_in_refuses_outsiders_and_other_days(world, login):
+    m = meeting_for(world.orgs.a2)
+    m.checkin_token = "tok-a2"
+    m.save()
+    body = login(world.users.member).get(reverse("meetings:checkin", args=["tok-a2"])).content.decode()
+    assert "不在本次会议的应参会人员中" in body
+    old = meeting_for(world.orgs.a1, day=timezone.localdate() - datetime.timedelta(days=2), checkin_token="tok-old")
+    body = login(world.users.member).get(reverse("meetings:checkin", args=["tok-old"])).content.decode()
+    assert "仅限会议当天" in body
+    assert not Attendance.objects.filter(meeting=old).exists()
+
+
+@pytest.mark.parametrize("name,content,ok", [
+    ("photo.jpg", b"\xff\xd8\xff\xe0rest", True),
+    ("minutes.pdf", b"%PDF-1.7 ...", True),
+    ("fake.pdf", b"MZ\x90\x00 not a pdf", False),
+    ("virus.exe", b"MZ\x90\x00", False),
+])
+def test_attachments_are_checked_by_type_and_content(world, login, name, content, ok, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting_for(world.orgs.a1)
+    login(world.users.secretary).post(reverse("meetings:upload", args=[m.pk]),
+                                      {"file": SimpleUploadedFile(name, content)})
+    assert Attachment.objects.filter(meeting=m).exists() == ok
+
+
+def test_attachments_are_downloaded_through_the_scope(world, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting_for(world.orgs.a1)
+    login(world.users.secretary).post(reverse("meetings:upload", args=[m.pk]),
+                                      {"file": SimpleUploadedFile("p.png", b"\x89PNG\r\n")})
+    att = Attachment.objects.get()
+    assert login(world.users.outsider).get(reverse("meetings:download", args=[att.pk])).status_code == 404
+    assert login(world.users.inspector).get(reverse("meetings:download", args=[att.pk])).status_code == 200
+
+
+def test_a_too_large_attachment_is_refused(world, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.ATTACHMENT_MAX_BYTES = 10
+    m = meeting_for(world.orgs.a1)
+    login(world.users.secretary).post(reverse("meetings:upload", args=[m.pk]),
+                                      {"file": SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 100)})
+    assert not Attachment.objects.exists()
+
+
+def test_the_ledger_is_generated_from_the_records(world, login):
+    m = meeting_for(world.orgs.a1, present=world.members.a1[:3], minutes="传达学习上级精神")
+    Attendance.objects.create(meeting=m, member=world.members.a1[3], status="leave", reason="出差")
+    client = login(world.users.inspector)
+    year = m.held_on.year
+    xlsx = client.get(reverse("meetings:ledger", args=[world.orgs.a1.pk, year, "xlsx"]))
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[2][6:10] == (4, 3, 1, 0) and "出差" in rows[2][10]
+    docx = client.get(reverse("meetings:ledger", args=[world.orgs.a1.pk, year, "docx"]))
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "传达学习上级精神" in text
+    assert login(world.users.outsider).get(reverse("meetings:ledger", args=[world.orgs.a1.pk, year, "xlsx"])).status_code == 404
