@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.meetings",
+    "dangjian.reminders",
     "dangjian.api",
     "dangjian.demo",
 ]
@@ -154,6 +155,19 @@ SPECTACULAR_SETTINGS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# Background work through Celery. Without a broker the tasks run in-process (eager), so the embedded
+# install needs nothing more; with DANGJIAN_CELERY_BROKER (e.g. redis://127.0.0.1:6379/0) they go to workers,
+# and `celery -A dangjian beat` runs the daily reminders.
+CELERY_BROKER_URL = env_str("DANGJIAN_CELERY_BROKER", "memory://")
+CELERY_TASK_ALWAYS_EAGER = not env_str("DANGJIAN_CELERY_BROKER", "")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {"task": "dangjian.reminders.tasks.compute_daily_reminders",
+                        "schedule": 24 * 3600, "options": {"expires": 3600}},
+}
+DEFAULT_FROM_EMAIL = env_str("DANGJIAN_FROM_EMAIL", "dangjian@localhost")
 
 EMAIL_BACKEND = env_str("DANGJIAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
+    path("reminders/", include("dangjian.reminders.urls")),
 ]

@@ -16,5 +16,6 @@ def navigation(request):
             "manage_org": user.is_superuser or bool(grant_paths(user, MANAGE_ORG)),
             "grants": user.is_superuser or bool(grant_paths(user, MANAGE_GRANTS)),
             "me": hasattr(user, "member"),
+            "unread": user.reminders.filter(read_at__isnull=True).count(),
         }
     }

@@ -1,0 +1,99 @@
+import datetime
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.accounts.models import Grant
+from dangjian.factories import MemberFactory, make_committee
+from dangjian.meetings.models import Attendance, Meeting, MeetingOrganization
+from dangjian.members.models import Status
+from dangjian.reminders.models import Reminder
+from dangjian.reminders.services import remind, remind_all, reminders_for
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def titles(user, today=TODAY):
+    return [r.title for r in reminders_for(user, today)]
+
+
+def test_terms_are_announced_six_months_one_month_and_when_overdue(world):
+    make_committee(world.orgs.a1, world.members.a1[:3], elected_on=datetime.date(2023, 12, 10), term_years=3)
+    assert any("2026-12-10 届满（还有17天）" in t for t in titles(world.users.secretary))
+    assert any("已于 2026-12-10 届满" in t for t in titles(world.users.secretary, datetime.date(2027, 1, 5)))
+    # the outsider's scope does not include A1's committee
+    assert not any("第一党支部" in t for t in titles(world.users.outsider))
+
+
+def test_probation_ending_is_reminded_to_the_branch(world):
+    MemberFactory(organization=world.orgs.a1, name="预备甲", status=Status.PROBATIONARY, confirmed_on=None,
+                  joined_on=datetime.date(2025, 12, 1))
+    assert any("预备甲 的预备期将于 2026-12-01 届满" in t for t in titles(world.users.secretary))
+    assert not any("预备甲" in t for t in titles(world.users.outsider))
+
+
+def test_political_birthdays_for_the_member_and_the_branch(world):
+    me = world.members.me
+    me.joined_on = datetime.date(2010, 11, 3)
+    me.confirmed_on = datetime.date(2011, 11, 3)
+    me.save()
+    assert any("入党 16 周年" in t for t in titles(world.users.member))
+    assert any("本月有 1 名党员过政治生日" in t for t in titles(world.users.secretary))
+
+
+def test_meetings_due_this_quarter_are_reminded(world):
+    ts = titles(world.users.secretary)
+    assert any("第四季度尚未召开支部党员大会" in t for t in ts)
+    admin = titles(world.users.group_admin)
+    assert any("逾期未召开" in t for t in admin)  # October's 主题党日 is overdue everywhere
+
+
+def test_six_months_without_organization_life_is_flagged_not_acted_on(world):
+    m = Meeting.objects.create(organization=world.orgs.a1, kind="theme_day", topic="t", held_on=datetime.date(2026, 10, 8))
+    MeetingOrganization.objects.create(meeting=m, organization=world.orgs.a1)
+    for member in world.members.a1[:3]:
+        Attendance.objects.create(meeting=m, member=member, status="present")
+    flagged = [t for t in titles(world.users.secretary) if "连续6个月" in t]
+    assert len(flagged) == 1 and world.members.a1[3].name in flagged[0] and "1 名" in flagged[0]
+    world.members.a1[3].refresh_from_db()
+    assert world.members.a1[3].ended_on is None
+
+
+def test_the_daily_job_is_idempotent_and_emails_a_digest(world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world.users.secretary.email = "shuji@example.com"
+    world.users.secretary.save()
+    first = remind_all(TODAY)
+    assert first > 0 and remind_all(TODAY) == 0
+    assert len(mail.outbox) == 1 and "党建工作提醒" in mail.outbox[0].subject
+    assert Reminder.objects.filter(user=world.users.secretary, emailed_at__isnull=False).exists()
+
+
+def test_the_task_runs_in_process_without_a_broker(world):
+    from dangjian.reminders.tasks import compute_daily_reminders
+
+    assert compute_daily_reminders.delay().get() >= 0
+
+
+def test_inbox_shows_and_marks_reminders(world, login):
+    client = login(world.users.secretary)
+    body = client.get(reverse("reminders:inbox")).content.decode()
+    assert "尚未召开支部党员大会" in body
+    client.post(reverse("reminders:read"))
+    assert not Reminder.objects.filter(user=world.users.secretary, read_at__isnull=True).exists()
+
+
+def test_the_calendar_feed_has_planned_meetings_and_terms_and_a_secret_url(world, client, login):
+    make_committee(world.orgs.a1, world.members.a1[:3], elected_on=datetime.date(2024, 3, 1))
+    m = Meeting.objects.create(organization=world.orgs.a1, kind="general_assembly", topic="年度述职",
+                               held_on=timezone.localdate() + datetime.timedelta(days=10), status="planned")
+    MeetingOrganization.objects.create(meeting=m, organization=world.orgs.a1)
+    login(world.users.secretary).get(reverse("reminders:inbox"))
+    token = world.users.secretary.calendar_feed.token
+    client.logout()
+    body = client.get(reverse("reminders:ical", args=[token])).content.decode()
+    assert "BEGIN:VCALENDAR" in body and "年度述职" in body and "换届" in body
+    assert client.get(reverse("reminders:ical", args=["wrong"])).status_code == 404
+    outsider_feed = login(world.users.outsider).get(reverse("reminders:inbox")) and world.users.outsider.calendar_feed
+    assert "年度述职" not in client.get(reverse("reminders:ical", args=[outsider_feed.token])).content.decode()
