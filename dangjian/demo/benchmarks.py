@@ -111,12 +111,15 @@ def run(members, *, log=print):
         started = time.perf_counter()
         root = generate(members, log=log)
         log(f"[{prefix}] 生成用时 {time.perf_counter() - started:.1f} s")
-    if prefix == "postgresql":
-        with connection.cursor() as c:
-            c.execute("ANALYZE")
-    elif prefix == "sqlite":
-        with connection.cursor() as c:
-            c.execute("ANALYZE")
+    from dangjian.meetings.models import MeetingOrganization
+
+    from .generate import generate_meetings
+
+    if not MeetingOrganization.objects.filter(organization__path__startswith=root.path).exists():
+        log(f"[{prefix}] 生成两年的会议和出勤…")
+        generate_meetings(root, log=log)
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
 
     figures.append(Figure(f"{prefix}.subtree_member_count", median_ms(
         lambda: Member.objects.on_roll().in_subtree(root).count()), "ms", 100))
@@ -132,6 +135,19 @@ def run(members, *, log=print):
     figures.append(Figure(f"{prefix}.org_tree_children", page_time(client, reverse("orgs:children", args=[root.pk]), {}), "ms", 100))
     figures.append(Figure(f"{prefix}.org_detail_page_root", page_time(client, reverse("orgs:detail", args=[root.pk]), {}), "ms", 100))
     figures.append(Figure(f"{prefix}.home_page", page_time(client, reverse("home"), {}), "ms", 100))
+
+    from django.utils import timezone
+
+    from dangjian.meetings import ledger
+    from dangjian.orgs.models import Organization
+
+    today = timezone.localdate()
+    figures += rollup_figures(root, today, prefix)
+    branch = Organization.objects.filter(path__startswith=root.path, kind="branch").order_by("path").first()
+    figures.append(Figure(f"{prefix}.branch_compliance_page",
+                          page_time(client, reverse("meetings:compliance", args=[branch.pk]), {}), "ms", 100))
+    figures.append(Figure(f"{prefix}.ledger_xlsx_branch_year", median_ms(lambda: ledger.ledger_xlsx(branch, today.year), runs=3), "ms", 5000))
+    figures.append(Figure(f"{prefix}.ledger_docx_branch_year", median_ms(lambda: ledger.ledger_docx(branch, today.year), runs=3), "ms", 5000))
 
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "export.xlsx")
@@ -180,3 +196,82 @@ def write_report(figures, path, append):
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def hand_written_rollup(root, chosen, today):
+    """The compliance roll-up as ONE hand-written SQL statement (UNION ALL of a join + GROUP BY per rule),
+    the yardstick the app's ORM roll-up is measured against. It filters meetings through the meeting's own
+    (kind, status, held_on) index — on SQLite the fastest of the hand-written forms we tried."""
+    from dangjian.meetings import compliance
+    from dangjian.meetings.periods import rule_spans
+
+    parts, params = [], []
+    for rule, include, exclude in compliance.rule_groups(root):
+        if not rule.enabled:
+            continue
+        spans = [s for s in rule_spans(rule.period, chosen) if s.start <= today]
+        if not spans:
+            continue
+        sums = ", ".join(f"SUM(CASE WHEN m.held_on BETWEEN %s AND %s THEN 1 ELSE 0 END) AS c{i}" for i in range(len(spans)))
+        sum_params = [p for s in spans for p in (s.start, s.end)]
+        short = [f"(COALESCE(c.c{i}, 0) < %s AND (o.founded_on IS NULL OR o.founded_on <= %s) "
+                 f"AND (o.dissolved_on IS NULL OR o.dissolved_on >= %s))" for i in range(len(spans))]
+        overdue = [(sql, [rule.min_count, s.start, s.end]) for sql, s in zip(short, spans) if s.end < today]
+        due = [(sql, [rule.min_count, s.start, s.end]) for sql, s in zip(short, spans) if s.end >= today]
+        overdue_sql = " OR ".join(sql for sql, _p in overdue) or "1=0"
+        due_sql = " OR ".join(sql for sql, _p in due) or "1=0"
+        lectured = " AND m.secretary_lectured" if rule.condition == "secretary_lectured" else ""
+        committee = (" AND EXISTS (SELECT 1 FROM orgs_committeemember cm JOIN orgs_committee k ON k.id = cm.committee_id"
+                     " WHERE k.organization_id = o.id AND k.ended_on IS NULL GROUP BY cm.committee_id HAVING COUNT(*) >= 3)"
+                     if rule.requires_committee else "")
+        excl = "".join(" AND o.path NOT LIKE %s" for _e in exclude)
+        parts.append(
+            f"SELECT %s AS rule, verdict, COUNT(*) AS n FROM ("
+            f" SELECT o.id, CASE WHEN {overdue_sql} THEN 'overdue' WHEN {due_sql} THEN 'due' ELSE 'met' END AS verdict"
+            f" FROM orgs_organization o LEFT JOIN ("
+            f"  SELECT mo.organization_id AS org, {sums} FROM meetings_meetingorganization mo"
+            f"  JOIN meetings_meeting m ON m.id = mo.meeting_id"
+            f"  WHERE m.status = 'held' AND m.kind = %s{lectured} AND m.held_on BETWEEN %s AND %s"
+            f"  GROUP BY mo.organization_id) c ON c.org = o.id"
+            f" WHERE o.kind = %s AND o.path LIKE %s{excl}{committee}) t GROUP BY verdict")
+        params += ([f"{rule.meeting_kind}:{rule.condition}"] + [p for _s, ps in overdue for p in ps]
+                   + [p for _s, ps in due for p in ps] + sum_params
+                   + [rule.meeting_kind, spans[0].start, spans[-1].end, rule.org_kind, include + "%"]
+                   + [e + "%" for e in exclude])
+    result = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for key, verdict, n in cursor.fetchall():
+            result.setdefault(key, {"met": 0, "due": 0, "overdue": 0})[verdict] += n
+    return result
+
+
+def rollup_figures(root, today, prefix):
+    """App roll-up vs the hand-written SQL for the last complete quarter; both must give the same numbers."""
+    from django.contrib.auth import get_user_model
+
+    from dangjian.meetings import compliance, periods
+    from dangjian.orgs.models import Organization
+
+    current = periods.containing("quarter", today)
+    last = periods.containing("quarter", current.start - __import__("datetime").timedelta(days=1))
+    admin = get_user_model().objects.get(username="bench_admin")
+    app_rows = {}
+
+    def app():
+        app_rows.clear()
+        for r in compliance.rollup(root, last, Organization.objects.visible_to(admin), today):
+            app_rows[f"{r.key[0]}:{r.key[1]}"] = {"met": r.met, "due": r.due, "overdue": r.overdue}
+
+    sql_rows = {}
+
+    def hand():
+        sql_rows.clear()
+        sql_rows.update(hand_written_rollup(root, last, today))
+
+    app_ms, sql_ms = median_ms(app, runs=3), median_ms(hand, runs=3)
+    if {k: v for k, v in app_rows.items() if sum(v.values())} != sql_rows:
+        raise RuntimeError(f"roll-up mismatch: app {app_rows} vs sql {sql_rows}")
+    return [Figure(f"{prefix}.compliance_rollup_app", app_ms, "ms", 1000),
+            Figure(f"{prefix}.compliance_rollup_sql", sql_ms, "ms", 1000),
+            Figure(f"{prefix}.compliance_rollup_ratio", app_ms / sql_ms if sql_ms else 0, "x", 1.5)]

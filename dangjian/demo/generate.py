@@ -27,6 +27,9 @@ def remove_generated():
         return
     with transaction.atomic():
         subtree = Organization.objects.filter(path__startswith=root.path)
+        from dangjian.meetings.models import Meeting
+
+        Meeting.objects.filter(organization__in=subtree).delete()
         CommitteeMember.objects.filter(committee__organization__in=subtree).delete()
         Committee.objects.filter(organization__in=subtree).delete()
         Member.objects.filter(organization__in=subtree).delete()
@@ -80,4 +83,68 @@ def generate(members, *, seed=7, log=print):
         user.set_unusable_password()
         user.save()
         Grant.objects.get_or_create(user=user, organization=Organization.objects.get(code=ROOT_CODE), role=roles.ORG_ADMIN)
+        generate_meetings(generated_root(), log=log)
     return generated_root()
+
+
+def generate_meetings(root, *, years=2, seed=11, log=print):
+    """Two years of meetings and attendance for the generated group: monthly 主题党日, 支委会 and 党小组会,
+    quarterly 党员大会 and 党课 (one by the secretary each year); about one branch in eight falls behind."""
+    from dangjian.meetings.models import Attendance, Meeting, MeetingOrganization
+    from dangjian.meetings.periods import month
+
+    rng = builder.seeded(seed)
+    today = timezone.localdate()
+    branches = list(Organization.objects.filter(path__startswith=root.path, kind=OrgKind.BRANCH).values_list("pk", "path"))
+    groups = {}
+    for pk, path in Organization.objects.filter(path__startswith=root.path, kind=OrgKind.GROUP).values_list("pk", "path"):
+        groups.setdefault(path[:-Organization.steplen], []).append(pk)
+    roll = {}
+    for pk, org_id in Member.objects.filter(organization__path__startswith=root.path).values_list("pk", "organization_id"):
+        roll.setdefault(org_id, []).append(pk)
+    seats = {}
+    for org_id, member_id in CommitteeMember.objects.filter(committee__organization__path__startswith=root.path) \
+            .values_list("committee__organization_id", "member_id"):
+        seats.setdefault(org_id, []).append(member_id)
+    months = []
+    for back in range(12 * years - 1, -1, -1):
+        y, m = divmod(today.year * 12 + today.month - 1 - back, 12)
+        months.append(month(y, m + 1))
+
+    total_meetings = total_attendance = 0
+    for start in range(0, len(branches), 500):  # in slices, so memory stays flat
+        plans = []
+        for pk, path in branches[start:start + 500]:
+            behind = rng.random() < 0.125
+            for span in months:
+                def day(lo, hi):
+                    return span.start + datetime.timedelta(days=rng.randint(lo, hi))
+
+                if not (behind and rng.random() < 0.4):
+                    plans.append((pk, "theme_day", day(1, 25), roll.get(pk, []), False))
+                if len(seats.get(pk, [])) >= 3 and not (behind and rng.random() < 0.4):
+                    plans.append((pk, "committee", day(0, 6), seats[pk], False))
+                for g in groups.get(path, []):
+                    plans.append((g, "group", day(5, 26), [], False))
+                if span.start.month % 3 == 0 and not (behind and rng.random() < 0.5):
+                    plans.append((pk, "general_assembly", day(8, 20), roll.get(pk, []), False))
+                    plans.append((pk, "lecture", day(10, 25), [], span.start.month == 6))
+        plans = [p for p in plans if p[2] <= today]
+        meetings = [Meeting(organization_id=org, kind=kind, topic="压测会议", held_on=d, status="held",
+                            secretary_lectured=lect) for org, kind, d, _a, lect in plans]
+        Meeting.objects.bulk_create(meetings, batch_size=5000)
+        MeetingOrganization.objects.bulk_create(
+            [MeetingOrganization(meeting_id=m.pk, organization_id=p[0], **m.participation_facts())
+             for m, p in zip(meetings, plans)], batch_size=5000)
+        attendance = []
+        for m, (_org, _kind, _d, people, _l) in zip(meetings, plans):
+            for member_id in people:
+                r = rng.random()
+                attendance.append(Attendance(meeting_id=m.pk, member_id=member_id,
+                                             status="present" if r < 0.92 else ("leave" if r < 0.98 else "absent"),
+                                             reason="出差" if 0.92 <= r < 0.98 else ""))
+        Attendance.objects.bulk_create(attendance, batch_size=10000)
+        total_meetings += len(meetings)
+        total_attendance += len(attendance)
+    log(f"会议：{total_meetings} 次，出勤记录：{total_attendance} 条")
+    return total_meetings, total_attendance

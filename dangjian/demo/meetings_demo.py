@@ -82,7 +82,7 @@ def load_meetings(rng, today):
     Meeting.objects.bulk_create(meetings, batch_size=2000)
     links, attendance = [], []
     for meeting, (host, _k, _d, _t, attendees, others, _l) in zip(meetings, plans):
-        links += [MeetingOrganization(meeting=meeting, organization=o) for o in (host, *others)]
+        links += [MeetingOrganization.of(meeting, o) for o in (host, *others)]
         for member_id in attendees:
             r = rng.random()
             status = "present" if r < 0.9 else ("leave" if r < 0.97 else "absent")

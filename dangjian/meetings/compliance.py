@@ -15,7 +15,7 @@ from dangjian.orgs.models import CommitteeMember, Organization
 from dangjian.orgs.services import SubqueryCount
 
 from .defaults import ensure_default_rules
-from .models import Condition, MeetingOrganization, MeetingStatus, Rule
+from .models import Condition, MeetingOrganization, Rule
 from .periods import rule_spans
 
 MET, DUE, OVERDUE, EXEMPT, NOT_APPLICABLE = "met", "due", "overdue", "exempt", "n/a"
@@ -55,11 +55,10 @@ RULE_ORDER = {("general_assembly", ""): 0, ("committee", ""): 1, ("group", ""): 
 
 def _held(rule, span):
     meetings = MeetingOrganization.objects.filter(
-        organization=OuterRef("pk"), meeting__status=MeetingStatus.HELD, meeting__kind=rule.meeting_kind,
-        meeting__held_on__gte=span.start, meeting__held_on__lte=span.end,
+        organization=OuterRef("pk"), kind=rule.meeting_kind, held_on__gte=span.start, held_on__lte=span.end, held=True,
     )
     if rule.condition == Condition.SECRETARY_LECTURED:
-        meetings = meetings.filter(meeting__secretary_lectured=True)
+        meetings = meetings.filter(secretary_lectured=True)
     return SubqueryCount(meetings.values("id"))
 
 

@@ -31,8 +31,7 @@ def record_meeting(*, host, by, fields, others=(), attendance=None):
     meeting = Meeting(organization=host, recorded_by=by, **fields)
     meeting.full_clean(exclude=["recorded_by"])
     meeting.save()
-    MeetingOrganization.objects.bulk_create(
-        [MeetingOrganization(meeting=meeting, organization=o) for o in {host, *others}])
+    MeetingOrganization.objects.bulk_create([MeetingOrganization.of(meeting, o) for o in {host, *others}])
     save_attendance(meeting, attendance or {}, expected_attendees(meeting.kind, host, others))
     ensure_in_scope(Meeting, by, "add", meeting.pk)
     return meeting
