@@ -216,6 +216,30 @@ class Attachment(models.Model):
         return self.name
 
 
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    QUALIFIED = "qualified", _("合格")
+    BASIC = "basic", _("基本合格")
+    UNQUALIFIED = "unqualified", _("不合格")
+
+
+class EvaluationGrade(models.Model):
+    """民主评议党员: one grade per 正式党员 (预备党员 take part but are not graded)."""
+
+    scope_path = "meeting__organization__path"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="grades", verbose_name=_("会议"))
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="grades", verbose_name=_("党员"))
+    grade = models.CharField(_("评议等次"), max_length=12, choices=Grade.choices)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("评议等次")
+        verbose_name_plural = _("评议等次")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="grade_once")]
+
+
 class Period(models.TextChoices):
     MONTH = "month", _("每月")
     QUARTER = "quarter", _("每季度")
@@ -280,4 +304,4 @@ class Rule(models.Model):
         return self.get_meeting_kind_display()
 
 
-AUDITED = [Meeting, MeetingOrganization, Attendance, Rule, Vote, Attachment]
+AUDITED = [Meeting, MeetingOrganization, Attendance, Rule, Vote, Attachment, EvaluationGrade]

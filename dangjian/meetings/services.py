@@ -65,3 +65,37 @@ def attendance_rate(member, year):
     )
     total = sum(counts.values())
     return (round(100 * counts.get(AttendanceStatus.PRESENT, 0) / total), total) if total else (None, 0)
+
+
+def gradable(meeting):
+    """Those graded at a 民主评议: the 正式党员 expected at it."""
+    from dangjian.members.models import Status
+
+    others = meeting.participants.exclude(pk=meeting.organization_id)
+    return expected_attendees(meeting.kind, meeting.organization, others).filter(status=Status.FULL)
+
+
+@transaction.atomic
+def save_grades(meeting, grades):
+    """grades: member id → grade. Returns warnings (优秀 should not exceed one third — a warning, not a block)."""
+    from .models import EvaluationGrade, Grade
+
+    allowed = set(gradable(meeting).values_list("pk", flat=True))
+    if set(grades) - allowed:
+        raise ValidationError(_("只能为应参加评议的正式党员评定等次（预备党员参加评议但不评定等次）"))
+    if any(g not in Grade.values for g in grades.values()):
+        raise ValidationError(_("评议等次无效"))
+    EvaluationGrade.objects.filter(meeting=meeting).delete()
+    EvaluationGrade.objects.bulk_create(EvaluationGrade(meeting=meeting, member_id=m, grade=g) for m, g in grades.items())
+    return grade_warnings(meeting)
+
+
+def grade_warnings(meeting):
+    from .models import Grade
+
+    counts = dict(meeting.grades.order_by().values_list("grade").annotate(n=Count("id")))
+    total = sum(counts.values())
+    excellent = counts.get(Grade.EXCELLENT, 0)
+    if total and excellent * 3 > total:
+        return [_("评为优秀的 %(e)d 人，超过参评人数 %(t)d 的三分之一，请核实") % {"e": excellent, "t": total}]
+    return []

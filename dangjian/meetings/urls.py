@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/qr/", views_record.qr, name="qr"),
     path("<int:pk>/live/", views_record.live, name="live"),
     path("<int:pk>/votes/add/", views_record.add_vote, name="add_vote"),
+    path("<int:pk>/grades/", views_record.grades, name="grades"),
     path("<int:pk>/attachments/add/", views_record.upload, name="upload"),
     path("attachments/<int:pk>/", views_record.download, name="download"),
     path("checkin/<str:token>/", views_record.checkin, name="checkin"),

@@ -222,3 +222,29 @@ def detail_context(request, meeting):
         "attachments": meeting.attachments.all(),
         "late_changes": [e for e in log if e.action == 1 and e.timestamp.date() > meeting.locks_on],
     }
+
+
+@login_required
+def grades(request, pk):
+    meeting = _meeting(request, pk, "change")
+    if meeting.kind != MeetingKind.EVALUATION:
+        raise Http404
+    from .models import Grade
+
+    people = list(services.gradable(meeting).order_by("name").only("id", "name"))
+    current = dict(meeting.grades.values_list("member_id", "grade"))
+    if request.method == "POST":
+        if meeting.is_locked():
+            raise PermissionDenied
+        chosen = {p.pk: request.POST.get(f"grade_{p.pk}") for p in people if request.POST.get(f"grade_{p.pk}")}
+        try:
+            warnings = services.save_grades(meeting, chosen)
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+        else:
+            messages.success(request, _("已保存 %(n)d 人的评议等次") % {"n": len(chosen)})
+            for w in warnings:
+                messages.warning(request, w)
+            return redirect(meeting)
+    return render(request, "meetings/grades.html", {"meeting": meeting, "rows": [(p, current.get(p.pk, "")) for p in people],
+                                                    "grades": Grade.choices, "warnings": services.grade_warnings(meeting)})

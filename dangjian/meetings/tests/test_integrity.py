@@ -168,3 +168,17 @@ def test_the_ledger_is_generated_from_the_records(world, login):
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "传达学习上级精神" in text
     assert login(world.users.outsider).get(reverse("meetings:ledger", args=[world.orgs.a1.pk, year, "xlsx"])).status_code == 404
+
+
+def test_evaluation_grades_full_members_and_warns_above_a_third(world, login):
+    probationary = MemberFactory(organization=world.orgs.a1, status=Status.PROBATIONARY, confirmed_on=None)
+    m = meeting_for(world.orgs.a1, kind="evaluation")
+    client = login(world.users.secretary)
+    a1 = world.members.a1
+    response = client.post(reverse("meetings:grades", args=[m.pk]), {
+        f"grade_{a1[0].pk}": "excellent", f"grade_{a1[1].pk}": "excellent",
+        f"grade_{a1[2].pk}": "qualified", f"grade_{a1[3].pk}": "qualified", f"grade_{probationary.pk}": "excellent"})
+    assert response.status_code == 302
+    assert m.grades.count() == 4  # the probationary member is not graded
+    body = client.get(reverse("meetings:grades", args=[m.pk])).content.decode()
+    assert "超过参评人数 4 的三分之一" in body
