@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.meetings",
     "dangjian.reminders",
+    "dangjian.cobuilding",
     "dangjian.api",
     "dangjian.demo",
 ]

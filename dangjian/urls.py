@@ -12,4 +12,5 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
     path("reminders/", include("dangjian.reminders.urls")),
+    path("cobuilding/", include("dangjian.cobuilding.urls")),
 ]

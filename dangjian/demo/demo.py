@@ -117,6 +117,11 @@ def load_demo(*, seed=2026, stdout=None):
         from .meetings_demo import load_meetings
 
         load_meetings(rng, today)
+        from django.contrib.auth import get_user_model
+
+        from .cobuilding_demo import load_cobuilding
+
+        load_cobuilding(get_user_model().objects.get(username="admin"), today)
     return accounts
 
 

@@ -116,3 +116,41 @@ def test_secretary_records_a_meeting_on_a_phone_and_the_branch_turns_compliant(w
     row = page.locator("#compliance tr", has_text="支部党员大会")
     assert "已达标" in row.inner_text()
     page.screenshot(path=str(screenshot_dir / "compliance-phone.png"), full_page=True)
+
+
+def test_admin_signs_an_agreement_records_a_joint_activity_and_progress_moves(world, page_for, live_server, screenshot_dir):
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    page = page_for(world.users.group_admin)
+    page.click("nav >> text=结对共建")
+    page.click("text=登记共建协议")
+    page.fill("#id_title", "神渭—渭化“结对子”目标责任书")
+    page.select_option("#id_level", "committee")
+    page.fill("#id_starts_on", f"{year}-01-01")
+    page.fill("#id_ends_on", f"{year}-12-31")
+    page.select_option("#id_status", "in_force")
+    page.fill("#id_org_codes", "A,B")
+    page.select_option("#id_t0_measure", "exchange")
+    page.fill("#id_t0_min_count", "4")
+    page.select_option("#id_t1_measure", "output")
+    page.select_option("#id_t1_output_kind", "theory")
+    page.fill("#id_t1_min_count", "1")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("#progress")
+    assert "0/4" in page.inner_text("#progress")
+    page.click("summary:has-text('登记共建活动')")
+    page.fill("form[action$='/activities/add/'] #id_title", "党建共创共建“结对子”交流培训班")
+    page.fill("form[action$='/activities/add/'] #id_held_on", f"{year}-04-27")
+    page.select_option("form[action$='/activities/add/'] #id_category", "study")
+    page.check("form[action$='/activities/add/'] #id_is_exchange")
+    for box in page.locator("form[action$='/activities/add/'] input[name=parties]").all():
+        box.check()
+    page.click("form[action$='/activities/add/'] button:has-text('保存')")
+    page.wait_for_selector("text=已登记共建活动")
+    assert "1/4" in page.inner_text("#progress")
+    page.screenshot(path=str(screenshot_dir / "cobuilding.png"), full_page=True)
+    # the other side sees the same progress
+    other = page_for(world.users.outsider)
+    other.goto(page.url)
+    assert "1/4" in other.inner_text("#progress")

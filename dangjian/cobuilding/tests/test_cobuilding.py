@@ -1,0 +1,133 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from dangjian.cobuilding import progress, services
+from dangjian.cobuilding.models import Agreement, Output
+from dangjian.meetings.models import Meeting, MeetingOrganization
+from dangjian.orgs.models import ExternalOrganization
+
+YEAR_START, YEAR_END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+
+# The seed 000 letter (神渭管运 ⇄ 渭化): ≥4 exchanges, ≥1 theory result, ≥4 joint systems a year.
+SEED_000 = [
+    {"measure": "exchange", "min_count": 4, "who": "jointly"},
+    {"measure": "output", "output_kind": "theory", "min_count": 1, "who": "jointly"},
+    {"measure": "output", "output_kind": "system", "min_count": 4, "who": "jointly"},
+]
+
+
+@pytest.fixture
+def pairing(world):
+    return services.create_agreement(
+        by=world.users.group_admin,
+        fields={"title": "神渭—渭化结对共建", "level": "committee", "starts_on": YEAR_START, "ends_on": YEAR_END,
+                "status": "in_force"},
+        organizations=[world.orgs.a, world.orgs.b], externals=[], targets=SEED_000)
+
+
+def party(agreement, org):
+    return agreement.parties.get(organization=org)
+
+
+def by_title(agreement, today):
+    return {p.target.measure + p.target.output_kind: p for p in progress.progress_for(agreement, today)}
+
+
+def test_the_seed_letter_is_expressible_and_counts_joint_exchanges(world, pairing):
+    a, b = party(pairing, world.orgs.a), party(pairing, world.orgs.b)
+    for day in (datetime.date(2026, 3, 1), datetime.date(2026, 5, 1)):
+        services.record_activity(agreement=pairing, by=world.users.group_admin, parties=[a, b], title="交流",
+                                 held_on=day, category="study", is_exchange=True)
+    # one side alone is not a joint exchange
+    services.record_activity(agreement=pairing, by=world.users.group_admin, parties=[a], title="单方活动",
+                             held_on=datetime.date(2026, 4, 1), category="study", is_exchange=True)
+    p = by_title(pairing, datetime.date(2026, 6, 30))["exchange"]
+    assert p.count == 2 and p.status == "on_track"  # 2 of 4 by mid-year
+    late = by_title(pairing, datetime.date(2026, 10, 1))["exchange"]
+    assert late.status == "behind"
+    assert by_title(pairing, datetime.date(2027, 1, 5))["exchange"].status == "missed"
+
+
+def test_outputs_count_by_kind_and_who(world, pairing):
+    a = party(pairing, world.orgs.a)
+    Output.objects.create(agreement=pairing, kind="theory", title="共建课题", produced_on=datetime.date(2026, 6, 1))
+    Output.objects.create(agreement=pairing, kind="system", title="单方制度", produced_on=datetime.date(2026, 6, 1), party=a)
+    p = by_title(pairing, datetime.date(2026, 7, 1))
+    assert p["outputtheory"].status == "met"
+    assert p["outputsystem"].count == 0  # made by one side only; the letter asks for joint systems
+
+
+def test_each_side_targets_take_the_weaker_side(world, pairing):
+    t = pairing.targets.create(measure="activity", category="service", min_count=2, who="each")
+    a, b = party(pairing, world.orgs.a), party(pairing, world.orgs.b)
+    for parties in ([a, b], [a], [a]):
+        services.record_activity(agreement=pairing, by=world.users.group_admin, parties=parties, title="服务",
+                                 held_on=datetime.date(2026, 2, 2), category="service")
+    services.record_activity(agreement=pairing, by=world.users.group_admin, parties=[b], title="学习",
+                             held_on=datetime.date(2026, 2, 2), category="study")
+    count, per_party = progress.count_for(t)
+    assert count == 1 and sorted(n for _name, n in per_party) == [1, 3]
+
+
+def test_records_outside_the_agreement_year_do_not_count(world, pairing):
+    a, b = party(pairing, world.orgs.a), party(pairing, world.orgs.b)
+    for day in (datetime.date(2025, 12, 31), datetime.date(2027, 1, 1), datetime.date(2026, 1, 1)):
+        services.record_activity(agreement=pairing, by=world.users.group_admin, parties=[a, b], title="跨年",
+                                 held_on=day, category="study", is_exchange=True)
+    assert by_title(pairing, datetime.date(2026, 6, 1))["exchange"].count == 1
+
+
+def test_renewal_copies_parties_and_targets_into_next_year(world, pairing):
+    new = services.renew(pairing, by=world.users.group_admin)
+    assert new.starts_on == datetime.date(2027, 1, 1) and new.status == "draft"
+    assert new.targets.count() == 3 and new.parties.count() == 2
+
+
+def test_both_sides_see_the_agreement_and_outsiders_do_not(world, login, pairing):
+    for persona in ("group_admin", "inspector", "outsider"):  # inspector holds A, outsider holds B: both parties
+        assert login(getattr(world.users, persona)).get(reverse("cobuilding:detail", args=[pairing.pk])).status_code == 200
+    only_a1 = services.create_agreement(
+        by=world.users.group_admin, fields={"title": "支部结对", "level": "branch", "starts_on": YEAR_START,
+                                            "ends_on": YEAR_END, "status": "in_force"},
+        organizations=[world.orgs.a1, world.orgs.a2], externals=[], targets=SEED_000[:1])
+    assert login(world.users.outsider).get(reverse("cobuilding:detail", args=[only_a1.pk])).status_code == 404
+    assert login(world.users.inspector).post(reverse("cobuilding:renew", args=[only_a1.pk])).status_code == 404
+
+
+def test_signing_needs_one_party_in_your_scope(world, login):
+    client = login(world.users.secretary)
+    data = {"title": "越权协议", "level": "branch", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "status": "draft",
+            "org_codes": "A2,B1", "t0_measure": "activity", "t0_min_count": 2, "t0_who": "jointly"}
+    response = client.post(reverse("cobuilding:create"), data)
+    assert "至少一方须为您管辖范围内的党组织" in response.content.decode()
+    data["org_codes"] = "A1,B1"
+    assert client.post(reverse("cobuilding:create"), data).status_code == 302
+    assert Agreement.objects.get(title="越权协议").parties.count() == 2
+
+
+def test_an_external_partner_can_be_a_party(world):
+    ext = ExternalOrganization.objects.create(name="眉山市某社区党委", owner=world.orgs.a)
+    ag = services.create_agreement(by=world.users.group_admin,
+                                   fields={"title": "八联共建", "level": "general_branch", "starts_on": YEAR_START,
+                                           "ends_on": YEAR_END, "status": "in_force"},
+                                   organizations=[world.orgs.a], externals=[ext], targets=SEED_000[:1])
+    assert {p.name for p in ag.parties.all()} == {"神渭管运公司党委", "眉山市某社区党委"}
+
+
+def test_a_joint_theme_day_counts_as_co_building_once_linked(world, login, pairing):
+    m = Meeting.objects.create(organization=world.orgs.a1, kind="theme_day", topic="联合主题党日",
+                               held_on=datetime.date(2026, 4, 27))
+    for o in (world.orgs.a1, world.orgs.b1):
+        MeetingOrganization.objects.create(meeting=m, organization=o)
+    # the pairing is between A and B; A1/B1 are below them but are not parties, so the link needs party orgs
+    branch_pair = services.create_agreement(
+        by=world.users.group_admin, fields={"title": "支部结对", "level": "branch", "starts_on": YEAR_START,
+                                            "ends_on": YEAR_END, "status": "in_force"},
+        organizations=[world.orgs.a1, world.orgs.b1], externals=[], targets=[{"measure": "activity", "min_count": 1, "who": "jointly"}])
+    assert list(services.linkable_meetings(branch_pair)) == [m]
+    client = login(world.users.group_admin)
+    client.post(reverse("cobuilding:link_meeting", args=[branch_pair.pk, m.pk]))
+    assert progress.progress_for(branch_pair, datetime.date(2026, 5, 1))[0].status == "met"
+    assert not services.linkable_meetings(branch_pair).exists()

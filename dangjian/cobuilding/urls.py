@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cobuilding"
+urlpatterns = [
+    path("", views.agreement_list, name="list"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/activities/add/", views.add_activity, name="add_activity"),
+    path("<int:pk>/meetings/<int:meeting_pk>/link/", views.link_meeting, name="link_meeting"),
+    path("<int:pk>/outputs/add/", views.add_output, name="add_output"),
+    path("<int:pk>/renew/", views.renew, name="renew"),
+]
