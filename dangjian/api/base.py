@@ -47,3 +47,9 @@ class ScopedModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             raise exceptions.PermissionDenied(_("保存后的记录不在您的管辖范围内，未保存")) from None
         except DjangoValidationError as e:
             raise exceptions.ValidationError(getattr(e, "message_dict", {"non_field_errors": e.messages})) from None
+
+
+class ScopedReadOnlyViewSet(ScopedModelViewSet):
+    """List and retrieve only (records whose writes go through their own pages and rules)."""
+
+    http_method_names = ["get", "head", "options"]

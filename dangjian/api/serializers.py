@@ -131,3 +131,15 @@ class MemberSerializer(serializers.ModelSerializer):
         except DjangoValidationError as e:
             raise serializers.ValidationError(_django_errors(e)) from None
         return attrs
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        from dangjian.meetings.models import Meeting
+
+        model = Meeting
+        fields = ["id", "organization", "organization_name", "kind", "kind_display", "status", "topic", "held_on",
+                  "starts_at", "place", "minutes"]

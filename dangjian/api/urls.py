@@ -3,11 +3,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from .views import MemberViewSet, OrganizationViewSet
+from .views import MeetingViewSet, MemberViewSet, OrganizationViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrganizationViewSet, basename="org")
 router.register("members", MemberViewSet, basename="member")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

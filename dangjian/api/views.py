@@ -8,8 +8,8 @@ from dangjian.orgs.filtersets import OrganizationFilterSet
 from dangjian.orgs.models import Organization
 from dangjian.orgs.services import with_member_counts
 
-from .base import ScopedModelViewSet
-from .serializers import MemberSerializer, OrganizationSerializer
+from .base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from .serializers import MeetingSerializer, MemberSerializer, OrganizationSerializer
 
 
 def with_parent_ids(qs):
@@ -53,3 +53,18 @@ class MemberViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().order_by("organization_id", "name", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="会议活动列表", description="本人管辖范围内的组织生活记录，以及生效共建协议授权观摩的对方记录。"),
+    retrieve=extend_schema(summary="会议活动详情"),
+)
+class MeetingViewSet(ScopedReadOnlyViewSet):
+    from dangjian.meetings.models import Meeting
+
+    queryset = Meeting.objects.select_related("organization")
+    serializer_class = MeetingSerializer
+    filterset_fields = ["kind", "status"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-held_on", "-id")

@@ -109,6 +109,7 @@ class Measure(models.TextChoices):
     ACTIVITY = "activity", _("联建活动")
     EXCHANGE = "exchange", _("交流")
     OUTPUT = "output", _("成果")
+    REVIEW = "review", _("互相观摩点评")
 
 
 class OutputKind(models.TextChoices):
@@ -194,4 +195,38 @@ class Output(models.Model):
         return self.title
 
 
-AUDITED = [Agreement, Party, Target, Activity, Output]
+class Review(models.Model):
+    """互相观摩点评: a member of one party observes and rates another party's meeting record."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reviews")
+    reviewer_party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("点评方"))
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="reviews",
+                                verbose_name=_("观摩的会议"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                 verbose_name=_("点评人"))
+    rating = models.PositiveSmallIntegerField(_("评分"), choices=[(i, "★" * i) for i in range(1, 6)])
+    comment = models.TextField(_("点评意见"))
+    created_at = models.DateTimeField(_("点评时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("观摩点评")
+        verbose_name_plural = _("观摩点评")
+        ordering = ["-created_at"]
+
+
+class Evaluation(models.Model):
+    """Year-end evaluation of an agreement, pre-filled from its progress."""
+
+    agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="evaluation")
+    grade = models.CharField(_("评价等次"), max_length=10, choices=[("excellent", _("优秀")), ("good", _("良好")),
+                                                                  ("fair", _("一般")), ("poor", _("较差"))])
+    summary = models.TextField(_("评价意见"))
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    evaluated_on = models.DateField(_("评价日期"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年终评价")
+        verbose_name_plural = _("年终评价")
+
+
+AUDITED = [Agreement, Party, Target, Activity, Output, Review, Evaluation]

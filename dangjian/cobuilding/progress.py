@@ -43,6 +43,11 @@ def _records(target):
         if target.output_kind:
             qs = qs.filter(kind=target.output_kind)
         return qs, "outputs"
+    if target.measure == Measure.REVIEW:
+        from .models import Review
+
+        qs = Review.objects.filter(agreement=a, meeting__held_on__gte=a.starts_on, meeting__held_on__lte=a.ends_on)
+        return qs, "reviews"
     raise ValueError(f"unknown measure {target.measure!r}")
 
 
@@ -51,7 +56,7 @@ def count_for(target):
     output with no single party); each: the smallest count among the parties."""
     qs, relation = _records(target)
     if target.who == Who.EACH:
-        field = "activities" if relation == "activities" else "outputs"
+        field = relation
         ids = qs.values("pk")
         per_party = list(
             Party.objects.filter(agreement=target.agreement)
@@ -63,8 +68,9 @@ def count_for(target):
     if target.who == Who.JOINTLY:
         if relation == "activities":
             qs = qs.annotate(np=Count("parties")).filter(np__gte=2)
-        else:
+        elif relation == "outputs":
             qs = qs.filter(party__isnull=True)
+        # reviews are mutual by nature: every review counts toward a joint target
     return qs.count(), []
 
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,14 @@ def create(request):
 def detail(request, pk):
     agreement = _agreement(request, pk)
     can_change = Agreement.objects.visible_to(request.user, "manage_org").filter(pk=pk).exists()
+    from dangjian.meetings.models import Meeting
+
+    from .access import reviewable_q
+
     return render(request, "cobuilding/detail.html", {
+        "reviewable": Meeting.objects.filter(reviewable_q(request.user)).filter(
+            held_on__gte=agreement.starts_on, held_on__lte=agreement.ends_on).distinct().order_by("-held_on")[:20],
+        "reviews": agreement.reviews.select_related("meeting", "reviewer_party__organization", "reviewer_party__external"),
         "agreement": agreement,
         "parties": agreement.parties.select_related("organization", "external"),
         "progress": progress.progress_for(agreement, timezone.localdate()),
@@ -103,3 +110,106 @@ def renew(request, pk):
     new = services.renew(agreement, by=request.user)
     messages.success(request, _("已生成下一年度的协议草稿，目标已复制"))
     return redirect(new)
+
+
+@login_required
+@require_POST
+def review(request, meeting_pk):
+    """Record a 观摩点评 on another party's meeting — allowed only through an in-force agreement."""
+    from dangjian.meetings.models import Meeting
+
+    from .access import reviewer_party_for
+    from .models import Review
+
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=meeting_pk)
+    party = reviewer_party_for(request.user, meeting)
+    if party is None:
+        raise PermissionDenied
+    try:
+        rating = int(request.POST.get("rating", ""))
+        comment = request.POST.get("comment", "").strip()
+        if not 1 <= rating <= 5 or not comment:
+            raise ValueError
+    except ValueError:
+        messages.error(request, _("请评分（1至5星）并填写点评意见"))
+    else:
+        Review.objects.create(agreement=party.agreement, reviewer_party=party, meeting=meeting, reviewer=request.user,
+                              rating=rating, comment=comment)
+        messages.success(request, _("已提交观摩点评"))
+    return redirect(meeting)
+
+
+@login_required
+def overview(request):
+    """All pairings in the user's scope: who is paired with whom, coverage of branches, agreements behind."""
+    from .overview import overview_context
+
+    return render(request, "cobuilding/overview.html", overview_context(request.user, timezone.localdate()))
+
+
+@login_required
+def evaluate(request, pk):
+    from .models import AgreementStatus, Evaluation
+
+    agreement = _agreement(request, pk, "manage_org")
+    rows = progress.progress_for(agreement, timezone.localdate())
+    met = sum(1 for r in rows if r.status == progress.MET)
+    suggested = "excellent" if rows and met == len(rows) else "good" if met * 2 >= len(rows) else "fair"
+    draft = "\n".join(f"{r.target.title}：完成 {r.count} 项，{r.label}" for r in rows)
+    existing = Evaluation.objects.filter(agreement=agreement).first()
+    if request.method == "POST":
+        grade, summary = request.POST.get("grade"), request.POST.get("summary", "").strip()
+        if grade not in dict(Evaluation._meta.get_field("grade").choices) or not summary:
+            messages.error(request, _("请选择评价等次并填写评价意见"))
+        else:
+            Evaluation.objects.update_or_create(agreement=agreement, defaults={
+                "grade": grade, "summary": summary, "evaluated_by": request.user})
+            agreement.status = AgreementStatus.EVALUATED
+            agreement.save(update_fields=["status"])
+            messages.success(request, _("已完成年终评价"))
+            return redirect(agreement)
+    return render(request, "cobuilding/evaluate.html", {
+        "agreement": agreement, "rows": rows, "grades": Evaluation._meta.get_field("grade").choices,
+        "grade": existing.grade if existing else suggested, "summary": existing.summary if existing else draft})
+
+
+@login_required
+def edit(request, pk):
+    from .models import AgreementStatus
+
+    agreement = _agreement(request, pk, "manage_org")
+    parties = list(agreement.parties.select_related("organization", "external"))
+    if request.method == "POST":
+        status = request.POST.get("status")
+        if status in AgreementStatus.values:
+            agreement.status = status
+        doc = request.FILES.get("document")
+        try:
+            if doc:
+                from dangjian.meetings.attachments import check_attachment
+
+                check_attachment(doc)
+                agreement.document = doc
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+            return redirect("cobuilding:edit", agreement.pk)
+        agreement.save()
+        for p in parties:
+            p.contact = request.POST.get(f"contact_{p.pk}", p.contact)[:40]
+            p.phone = request.POST.get(f"phone_{p.pk}", p.phone)[:30]
+            p.save(update_fields=["contact", "phone"])
+        messages.success(request, _("已保存"))
+        return redirect(agreement)
+    return render(request, "cobuilding/edit.html", {"agreement": agreement, "parties": parties,
+                                                    "statuses": AgreementStatus.choices})
+
+
+@login_required
+def document(request, pk):
+    from django.http import FileResponse, Http404
+
+    agreement = _agreement(request, pk)
+    if not agreement.document:
+        raise Http404
+    return FileResponse(agreement.document.open("rb"), as_attachment=True,
+                        filename=agreement.document.name.rsplit("/", 1)[-1])

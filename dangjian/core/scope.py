@@ -48,7 +48,7 @@ def own_record(user):
 
 def forget_grants(user):
     """Drop the per-request grant cache, e.g. after grants change inside a test."""
-    for attr in ("_dangjian_grant_cache", "_dangjian_own_record"):
+    for attr in ("_dangjian_grant_cache", "_dangjian_own_record", "_dangjian_review_grants"):
         if hasattr(user, attr):
             delattr(user, attr)
 

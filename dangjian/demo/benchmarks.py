@@ -5,7 +5,6 @@ so later issues add their figures to the same report.
 """
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -58,14 +57,15 @@ def page_time(client, url, params):
 
 
 def run_child(args):
-    """Run a dangjian command in a child process; (seconds, peak RSS in MB) of that child alone."""
+    """Run a dangjian command in a child process; (seconds, peak RSS in MB) of that child alone, as the
+    child reports it (its VmHWM): wait4's maxrss would include this large parent's peak."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "dangjian.cli", *args], stdout=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, "-m", "dangjian.cli", *args, "--report-memory"], capture_output=True, text=True)
     elapsed = time.perf_counter() - started
-    if status != 0:
-        raise RuntimeError(f"child {' '.join(args)} failed with status {status}")
-    return elapsed, usage.ru_maxrss / 1024  # Linux reports KiB
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {' '.join(args)} failed: {proc.stderr[-500:]}")
+    kb = int(proc.stdout.rsplit("peak_rss_kb=", 1)[1].split()[0])
+    return elapsed, kb / 1024
 
 
 def build_import_file(path, root, count, used):
@@ -192,10 +192,6 @@ def write_report(figures, path, append):
         report[f.name] = {"value": round(f.value, 2), "unit": f.unit, "target": f.target, "met": f.met}
     with open(path, "w") as fh:
         json.dump(report, fh, ensure_ascii=False, indent=2)
-
-
-def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def hand_written_rollup(root, chosen, today):

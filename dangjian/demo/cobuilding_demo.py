@@ -28,6 +28,14 @@ def load_cobuilding(user, today):
                              ("党员互助帮带制度", "system", datetime.date(today.year, 6, 15))]:
         Output.objects.create(agreement=letter, kind=kind, title=title, produced_on=day)
 
+    # seed 000: the branches observe and review each other's 三会一课 and 主题党日
+    services.create_agreement(
+        by=user, fields={"title": "调度运行党支部—合成氨车间党支部 结对共建", "level": "branch", "starts_on": year_start,
+                         "ends_on": year_end, "signed_on": datetime.date(today.year, 4, 27), "status": "in_force"},
+        organizations=[Organization.objects.get(code="SW03"), Organization.objects.get(code="WH02")], externals=[],
+        targets=[{"measure": "review", "min_count": 2, "who": "each"},
+                 {"measure": "activity", "min_count": 4, "who": "jointly"}])
+
     zg = Organization.objects.get(code="ZG")
     partners = list(ExternalOrganization.objects.filter(owner=zg))
     bal = services.create_agreement(

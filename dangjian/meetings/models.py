@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,14 @@ class MeetingQuerySet(ScopedQuerySet):
         """Reading: a meeting belongs to every organization that took part (a joint activity shows in each).
         Writing: only through the host organization's scope."""
         if action == "view":
-            return self.filter(pk__in=MeetingOrganization.objects.visible_to(user, action).values("meeting_id"))
+            q = Q(pk__in=MeetingOrganization.objects.visible_to(user, action).values("meeting_id"))
+            if user is not None and user.is_authenticated:
+                # a second, narrower source: reading another party's records granted by a co-building agreement
+                from dangjian.cobuilding.access import review_grants, reviewable_q
+
+                if review_grants(user):
+                    q |= Q(pk__in=Meeting.objects.filter(reviewable_q(user)).values("pk"))
+            return self.filter(q)
         return super().visible_to(user, action)
 
     def held(self):

@@ -86,8 +86,12 @@ def detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organization", "host", "recorder"), pk=pk)
     from .views_record import detail_context
 
+    from dangjian.cobuilding.access import reviewer_party_for
+
     rows = meeting.attendance.select_related("member").order_by("status", "member__name")
     return render(request, "meetings/detail.html", {
+        "review_party": reviewer_party_for(request.user, meeting),
+        "reviews": meeting.reviews.select_related("reviewer_party__organization", "reviewer_party__external"),
         "meeting": meeting, "rows": rows, "summary": services.attendance_summary(meeting),
         "orgs": meeting.participants.order_by("path"), **detail_context(request, meeting),
     })

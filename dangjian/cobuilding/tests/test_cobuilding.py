@@ -131,3 +131,76 @@ def test_a_joint_theme_day_counts_as_co_building_once_linked(world, login, pairi
     client.post(reverse("cobuilding:link_meeting", args=[branch_pair.pk, m.pk]))
     assert progress.progress_for(branch_pair, datetime.date(2026, 5, 1))[0].status == "met"
     assert not services.linkable_meetings(branch_pair).exists()
+
+
+@pytest.fixture
+def review_setup(world):
+    """A1 ⇄ B1 branch pairing in force for the current year; B1 holds a 主题党日 and an unrelated 谈心谈话."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    ag = services.create_agreement(
+        by=world.users.group_admin, fields={"title": "A1—B1 结对", "level": "branch", "status": "in_force",
+                                            "starts_on": datetime.date(today.year, 1, 1), "ends_on": datetime.date(today.year, 12, 31)},
+        organizations=[world.orgs.a1, world.orgs.b1], externals=[],
+        targets=[{"measure": "review", "min_count": 2, "who": "each"}])
+    theme = Meeting.objects.create(organization=world.orgs.b1, kind="theme_day", topic="B1主题党日", held_on=today)
+    talk = Meeting.objects.create(organization=world.orgs.b1, kind="talk", topic="B1谈心谈话", held_on=today)
+    for m in (theme, talk):
+        MeetingOrganization.objects.create(meeting=m, organization=world.orgs.b1)
+    return ag, theme, talk
+
+
+def test_an_agreement_grants_reading_the_other_sides_meetings_and_nothing_more(world, login, review_setup):
+    from rest_framework.test import APIClient
+
+    ag, theme, talk = review_setup
+    secretary = login(world.users.secretary)  # A1's secretary: B1 is outside the tree scope
+    assert secretary.get(reverse("meetings:detail", args=[theme.pk])).status_code == 200
+    assert secretary.get(reverse("meetings:detail", args=[talk.pk])).status_code == 404  # not what the agreement covers
+    assert secretary.get(reverse("meetings:edit", args=[theme.pk])).status_code == 404  # read, never write
+    assert secretary.get(reverse("members:detail", args=[world.members.b1[0].pk])).status_code == 404
+    api = APIClient()
+    api.force_authenticate(world.users.secretary)
+    assert {m["topic"] for m in api.get("/api/meetings/").json()["results"]} == {"B1主题党日"}
+    # A2's view is untouched: not a party
+    assert login(world.users.group_admin).get(reverse("meetings:detail", args=[theme.pk])).status_code == 200
+
+
+def test_the_grant_is_revoked_when_the_agreement_ends(world, login, review_setup):
+    from rest_framework.test import APIClient
+
+    ag, theme, _talk = review_setup
+    ag.status = "ended"
+    ag.save()
+    assert login(world.users.secretary).get(reverse("meetings:detail", args=[theme.pk])).status_code == 404
+    api = APIClient()
+    api.force_authenticate(world.users.secretary)
+    assert api.get(f"/api/meetings/{theme.pk}/").status_code == 404
+
+
+def test_a_review_is_recorded_and_counted(world, login, review_setup):
+    ag, theme, talk = review_setup
+    client = login(world.users.secretary)
+    response = client.post(reverse("cobuilding:review", args=[theme.pk]), {"rating": 4, "comment": "程序规范，记录完整"})
+    assert response.status_code == 302
+    assert client.post(reverse("cobuilding:review", args=[talk.pk]), {"rating": 5, "comment": "x"}).status_code == 404
+    count, per_party = progress.count_for(ag.targets.get())
+    assert sorted(n for _name, n in per_party) == [0, 1] and count == 0  # each side must review twice
+    body = login(world.users.outsider).get(reverse("meetings:detail", args=[theme.pk])).content.decode()
+    assert "程序规范，记录完整" in body  # B1's own admin sees the review of their meeting
+
+
+def test_the_overview_shows_coverage_and_agreements_behind(world, login, review_setup):
+    response = login(world.users.group_admin).get(reverse("cobuilding:overview"))
+    assert response.context["paired"] == 2 and response.context["total"] == 3
+    assert "<svg" in response.content.decode()
+
+
+def test_year_end_evaluation_is_prefilled_and_closes_the_agreement(world, login, pairing):
+    client = login(world.users.group_admin)
+    page = client.get(reverse("cobuilding:evaluate", args=[pairing.pk])).content.decode()
+    assert "交流 ≥4（共同）：完成 0 项" in page
+    client.post(reverse("cobuilding:evaluate", args=[pairing.pk]), {"grade": "fair", "summary": "交流次数不足"})
+    pairing.refresh_from_db()
+    assert pairing.status == "evaluated" and pairing.evaluation.grade == "fair"
