@@ -77,11 +77,20 @@ class ActivityForm(forms.Form):
     is_exchange = forms.BooleanField(label=_("属于交流"), required=False)
     summary = forms.CharField(label=_("活动简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     parties = forms.ModelMultipleChoiceField(label=_("参加方"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    photo = forms.FileField(label=_("活动照片"), required=False, help_text=_("jpg 或 png"))
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parties"].queryset = agreement.parties.select_related("organization", "external")
         self.fields["parties"].label_from_instance = lambda p: p.name
+
+    def clean_photo(self):
+        f = self.cleaned_data.get("photo")
+        if f:
+            if not f.name.lower().endswith((".jpg", ".jpeg", ".png")):
+                raise ValidationError(_("活动照片仅限 jpg、png"))
+            check_attachment(f)
+        return f
 
 
 class OutputForm(forms.Form):

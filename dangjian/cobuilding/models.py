@@ -177,6 +177,16 @@ class Activity(models.Model):
         return self.title
 
 
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to="cobuilding/photos/%Y/")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+
+
 class Output(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="outputs")
     kind = models.CharField(_("成果类型"), max_length=12, choices=OutputKind.choices)
@@ -229,4 +239,4 @@ class Evaluation(models.Model):
         verbose_name_plural = _("年终评价")
 
 
-AUDITED = [Agreement, Party, Target, Activity, Output, Review, Evaluation]
+AUDITED = [Agreement, Party, Target, Activity, ActivityPhoto, Output, Review, Evaluation]

@@ -52,7 +52,7 @@ def detail(request, pk):
         "agreement": agreement,
         "parties": agreement.parties.select_related("organization", "external"),
         "progress": progress.progress_for(agreement, timezone.localdate()),
-        "activities": agreement.activities.prefetch_related("parties__organization", "parties__external"),
+        "activities": agreement.activities.prefetch_related("parties__organization", "parties__external", "photos"),
         "outputs": agreement.outputs.select_related("party__organization", "party__external"),
         "linkable": services.linkable_meetings(agreement) if can_change else [],
         "can_change": can_change,
@@ -64,11 +64,13 @@ def detail(request, pk):
 @require_POST
 def add_activity(request, pk):
     agreement = _agreement(request, pk, "manage_org")
-    form = ActivityForm(request.POST, agreement=agreement)
+    form = ActivityForm(request.POST, request.FILES, agreement=agreement)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        parties = list(data.pop("parties"))
-        services.record_activity(agreement=agreement, by=request.user, parties=parties, **data)
+        parties, photo = list(data.pop("parties")), data.pop("photo")
+        activity = services.record_activity(agreement=agreement, by=request.user, parties=parties, **data)
+        if photo:
+            activity.photos.create(file=photo, name=photo.name[:200])
         messages.success(request, _("已登记共建活动"))
     else:
         messages.error(request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
@@ -213,3 +215,25 @@ def document(request, pk):
         raise Http404
     return FileResponse(agreement.document.open("rb"), as_attachment=True,
                         filename=agreement.document.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def output_file(request, pk):
+    from django.http import FileResponse, Http404
+
+    output = get_object_or_404(Output, pk=pk)
+    _agreement(request, output.agreement_id)  # 404 outside the agreement's parties
+    if not output.file:
+        raise Http404
+    return FileResponse(output.file.open("rb"), as_attachment=True, filename=output.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def photo(request, pk):
+    from django.http import FileResponse
+
+    from .models import ActivityPhoto
+
+    p = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk)
+    _agreement(request, p.activity.agreement_id)
+    return FileResponse(p.file.open("rb"), filename=p.name)

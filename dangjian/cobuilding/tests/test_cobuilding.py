@@ -204,3 +204,29 @@ def test_year_end_evaluation_is_prefilled_and_closes_the_agreement(world, login,
     client.post(reverse("cobuilding:evaluate", args=[pairing.pk]), {"grade": "fair", "summary": "交流次数不足"})
     pairing.refresh_from_db()
     assert pairing.status == "evaluated" and pairing.evaluation.grade == "fair"
+
+
+def test_activity_photos_and_output_files_are_checked_and_served_to_parties_only(world, login, pairing, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    a, b = party(pairing, world.orgs.a), party(pairing, world.orgs.b)
+    client = login(world.users.group_admin)
+    client.post(reverse("cobuilding:add_activity", args=[pairing.pk]), {
+        "title": "联学", "held_on": "2026-03-03", "category": "study", "parties": [a.pk, b.pk],
+        "photo": SimpleUploadedFile("合影.jpg", b"\xff\xd8\xff\xe0jpeg")})
+    activity = pairing.activities.get()
+    photo = activity.photos.get()
+    client.post(reverse("cobuilding:add_activity", args=[pairing.pk]), {
+        "title": "坏照片", "held_on": "2026-03-04", "category": "study", "parties": [a.pk],
+        "photo": SimpleUploadedFile("x.jpg", b"not a jpeg")})
+    assert not pairing.activities.filter(title="坏照片").exists()
+    client.post(reverse("cobuilding:add_output", args=[pairing.pk]), {
+        "kind": "theory", "title": "调研报告", "produced_on": "2026-05-05", "file": SimpleUploadedFile("r.pdf", b"%PDF-1.4")})
+    out = pairing.outputs.get()
+    assert login(world.users.outsider).get(reverse("cobuilding:photo", args=[photo.pk])).status_code == 200  # B is a party
+    only = services.create_agreement(by=world.users.group_admin, fields={"title": "A内部", "level": "branch", "status": "in_force",
+                                     "starts_on": YEAR_START, "ends_on": YEAR_END}, organizations=[world.orgs.a1, world.orgs.a2],
+                                     externals=[], targets=SEED_000[:1])
+    Output.objects.filter(pk=out.pk).update(agreement=only)
+    assert login(world.users.outsider).get(reverse("cobuilding:output_file", args=[out.pk])).status_code == 404
