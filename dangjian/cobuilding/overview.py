@@ -40,7 +40,7 @@ def network_svg(agreements):
 
     dots = "".join(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="7" fill="#c8161d"/><text x="{x:.0f}" y="{y - 12:.0f}" '
                    f'text-anchor="middle" font-size="13">{escape(n)}</text>' for n, (x, y) in pos.items())
-    return f'<svg viewBox="0 0 {size} {size}" role="img" aria-label="{_("结对关系图")}" class="network">{lines}{dots}</svg>'
+    return f'<svg viewBox="-90 0 {size + 180} {size}" role="img" aria-label="{_("结对关系图")}" class="network">{lines}{dots}</svg>'
 
 
 def overview_context(user, today):

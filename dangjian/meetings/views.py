@@ -91,6 +91,7 @@ def detail(request, pk):
     rows = meeting.attendance.select_related("member").order_by("status", "member__name")
     return render(request, "meetings/detail.html", {
         "review_party": reviewer_party_for(request.user, meeting),
+        "host_visible": Organization.objects.visible_to(request.user).filter(pk=meeting.organization_id).exists(),
         "reviews": meeting.reviews.select_related("reviewer_party__organization", "reviewer_party__external"),
         "meeting": meeting, "rows": rows, "summary": services.attendance_summary(meeting),
         "orgs": meeting.participants.order_by("path"), **detail_context(request, meeting),
