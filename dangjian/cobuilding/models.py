@@ -110,6 +110,7 @@ class Measure(models.TextChoices):
     EXCHANGE = "exchange", _("交流")
     OUTPUT = "output", _("成果")
     REVIEW = "review", _("互相观摩点评")
+    CUSTOM = "custom", _("自定义（按“其他成果”计数）")
 
 
 class OutputKind(models.TextChoices):
@@ -149,6 +150,8 @@ class Target(models.Model):
         what = self.get_measure_display()
         if self.measure == Measure.OUTPUT and self.output_kind:
             what = self.get_output_kind_display()
+        elif self.measure == Measure.CUSTOM:
+            what = self.note or _("自定义目标")
         elif self.category:
             what = f"{self.get_category_display()}{what}"
         return f"{what} ≥{self.min_count}（{self.get_who_display()}）"

@@ -38,9 +38,11 @@ def _records(target):
         if target.category:
             qs = qs.filter(category=target.category)
         return qs, "activities"
-    if target.measure == Measure.OUTPUT:
+    if target.measure in (Measure.OUTPUT, Measure.CUSTOM):
         qs = Output.objects.filter(agreement=a, produced_on__gte=a.starts_on, produced_on__lte=a.ends_on)
-        if target.output_kind:
+        if target.measure == Measure.CUSTOM:
+            qs = qs.filter(kind="other")  # a custom commitment is evidenced by records of kind 其他成果
+        elif target.output_kind:
             qs = qs.filter(kind=target.output_kind)
         return qs, "outputs"
     if target.measure == Measure.REVIEW:

@@ -230,3 +230,10 @@ def test_activity_photos_and_output_files_are_checked_and_served_to_parties_only
                                      externals=[], targets=SEED_000[:1])
     Output.objects.filter(pk=out.pk).update(agreement=only)
     assert login(world.users.outsider).get(reverse("cobuilding:output_file", args=[out.pk])).status_code == 404
+
+
+def test_a_custom_target_counts_its_evidence(world, pairing):
+    t = pairing.targets.create(measure="custom", min_count=1, who="either", note="共建一处党员活动阵地")
+    Output.objects.create(agreement=pairing, kind="other", title="阵地挂牌", produced_on=datetime.date(2026, 9, 1))
+    Output.objects.create(agreement=pairing, kind="theory", title="不计入", produced_on=datetime.date(2026, 9, 1))
+    assert progress.count_for(t) == (1, []) and t.title.startswith("共建一处党员活动阵地")
