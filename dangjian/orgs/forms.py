@@ -95,6 +95,10 @@ class CommitteeForm(forms.ModelForm):
         if not self.instance.pk:
             last = organization.committees.order_by("-term_number").first()
             self.initial.setdefault("term_number", (last.term_number + 1) if last else 1)
+        else:  # correcting the current term (补选, a seat changes hands): start from today's seats
+            for i, seat in enumerate(self.instance.seats.order_by("order", "id")[:7]):
+                self.initial[f"seat_{i}_member"] = seat.member_id
+                self.initial[f"seat_{i}_position"] = seat.position
 
     def clean(self):
         cleaned = super().clean()
@@ -115,7 +119,8 @@ class CommitteeForm(forms.ModelForm):
         if sum(1 for _m, p in seats if p == Position.SECRETARY) > 1:
             raise ValidationError(_("书记只能有一名"))
         term = cleaned.get("term_number")
-        if term and Committee.objects.filter(organization=self.organization, term_number=term).exists():
+        if term and Committee.objects.filter(organization=self.organization, term_number=term).exclude(
+                pk=self.instance.pk).exists():
             self.add_error("term_number", _("第%(n)s届委员会已登记") % {"n": term})
         cleaned["seats"] = seats
         return cleaned

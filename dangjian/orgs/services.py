@@ -85,3 +85,19 @@ def elect_committee(*, organization, term_number, elected_on, term_years, seats,
         CommitteeMember.objects.create(committee=committee, member=member, position=position, order=i)
     ensure_in_scope(Committee, by, "manage_org", committee.pk)
     return committee
+
+
+@transaction.atomic
+def update_committee(*, committee, term_number, elected_on, term_years, seats, by):
+    """Correct the current term: its dates, and who holds which seat (补选 or a change of position)."""
+    committee.term_number, committee.elected_on, committee.term_years = term_number, elected_on, term_years
+    committee.save()
+    keep = {member.pk: position for member, position in seats}
+    for seat in committee.seats.all():
+        if seat.member_id not in keep:
+            seat.delete()  # one by one, so the change log shows who left
+    for i, (member, position) in enumerate(seats):
+        CommitteeMember.objects.update_or_create(committee=committee, member=member,
+                                                 defaults={"position": position, "order": i})
+    ensure_in_scope(Committee, by, "manage_org", committee.pk)
+    return committee

@@ -14,4 +14,5 @@ urlpatterns = [
     path("external/add/", views.ExternalEditView.as_view(), name="external_create"),
     path("external/<int:pk>/edit/", views.ExternalEditView.as_view(), name="external_edit"),
     path("<int:pk>/committees/add/", views.committee_create, name="committee_create"),
+    path("<int:pk>/committees/current/", views.committee_edit, name="committee_edit"),
 ]

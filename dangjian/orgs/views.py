@@ -161,3 +161,19 @@ class ExternalEditView(ObjectEditView):
 
     def success_url(self, obj):
         return reverse("orgs:external_list")
+
+
+@login_required
+def committee_edit(request, pk):
+    org = get_object_or_404(visible(request.user, MANAGE_ORG), pk=pk)
+    committee = org.current_committee()
+    if committee is None:
+        return redirect("orgs:committee_create", org.pk)
+    form = CommitteeForm(request.POST or None, instance=committee, user=request.user, organization=org)
+    if request.method == "POST" and form.is_valid():
+        services.update_committee(
+            committee=committee, term_number=form.cleaned_data["term_number"], elected_on=form.cleaned_data["elected_on"],
+            term_years=int(form.cleaned_data["term_years"]), seats=form.cleaned_data["seats"], by=request.user)
+        messages.success(request, _("已更新本届委员会"))
+        return redirect(org)
+    return render(request, "orgs/committee_form.html", {"form": form, "org": org, "editing": True})

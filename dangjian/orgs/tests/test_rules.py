@@ -86,3 +86,29 @@ def test_counts_cover_the_whole_subtree_for_a_general_branch(db):
     for _ in range(100):
         MemberFactory(organization=b1)
     assert "可设立基层党委" in messages(general)
+
+
+def test_the_current_committee_can_be_corrected_mid_term(world, login):
+    from django.urls import reverse
+
+    a1 = world.members.a1
+    c = make_committee(world.orgs.a1, a1[:3])
+    client = login(world.users.secretary)
+    page = client.get(reverse("orgs:committee_edit", args=[world.orgs.a1.pk]))
+    assert page.context["form"].initial["seat_0_member"] == a1[0].pk
+    response = client.post(reverse("orgs:committee_edit", args=[world.orgs.a1.pk]), {
+        "term_number": c.term_number, "elected_on": c.elected_on.isoformat(), "term_years": 3,
+        "seat_0_member": a1[0].pk, "seat_0_position": "secretary",
+        "seat_1_member": a1[3].pk, "seat_1_position": "organization",  # 补选: a1[3] replaces a1[1]
+        "seat_2_member": a1[2].pk, "seat_2_position": "publicity"})
+    assert response.status_code == 302
+    assert set(c.seats.values_list("member_id", flat=True)) == {a1[0].pk, a1[3].pk, a1[2].pk}
+    assert Committee.objects.filter(organization=world.orgs.a1).count() == 1  # the same term, corrected
+
+
+def test_only_those_who_manage_the_branch_may_correct_its_committee(world, login):
+    from django.urls import reverse
+
+    make_committee(world.orgs.a1, world.members.a1[:3])
+    for persona in ("inspector", "member", "outsider"):
+        assert login(getattr(world.users, persona)).get(reverse("orgs:committee_edit", args=[world.orgs.a1.pk])).status_code == 404
