@@ -3,12 +3,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Activity, Measure, Output, Party, Who
 
 MET, ON_TRACK, BEHIND, MISSED = "met", "on_track", "behind", "missed"
-LABELS = {MET: _("已完成"), ON_TRACK: _("进度正常"), BEHIND: _("进度滞后"), MISSED: _("未完成")}
+LABELS = {MET: gettext_lazy("已完成"), ON_TRACK: gettext_lazy("进度正常"), BEHIND: gettext_lazy("进度滞后"),
+          MISSED: gettext_lazy("未完成")}
 
 
 @dataclass

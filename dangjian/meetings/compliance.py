@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.orgs.models import CommitteeMember, Organization
 from dangjian.orgs.services import SubqueryCount
@@ -19,8 +20,8 @@ from .models import Condition, MeetingOrganization, Rule
 from .periods import rule_spans
 
 MET, DUE, OVERDUE, EXEMPT, NOT_APPLICABLE = "met", "due", "overdue", "exempt", "n/a"
-STATUS_LABELS = {MET: _("已达标"), DUE: _("待召开"), OVERDUE: _("已逾期"), EXEMPT: _("本期免于考核"),
-                 NOT_APPLICABLE: _("不适用")}
+STATUS_LABELS = {MET: gettext_lazy("已达标"), DUE: gettext_lazy("待召开"), OVERDUE: gettext_lazy("已逾期"),
+                 EXEMPT: gettext_lazy("本期免于考核"), NOT_APPLICABLE: gettext_lazy("不适用")}
 
 
 def prefixes(path, steplen=Organization.steplen):
@@ -158,7 +159,7 @@ def _sentence(org, rule, status, detail, exempt, today):
         "p": current.short_label, "t": title, "unit": UNIT[rule.period], "d": left}
 
 
-UNIT = {"month": "月", "quarter": "季度", "year": "年"}
+UNIT = {"month": gettext_lazy("月"), "quarter": gettext_lazy("季度"), "year": gettext_lazy("年")}
 
 
 @dataclass

@@ -3,7 +3,10 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-QUARTER_NAMES = ["第一季度", "第二季度", "第三季度", "第四季度"]
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+QUARTER_NAMES = [gettext_lazy("第一季度"), gettext_lazy("第二季度"), gettext_lazy("第三季度"), gettext_lazy("第四季度")]
 
 
 @dataclass(frozen=True)
@@ -15,18 +18,18 @@ class Span:
     @property
     def label(self):
         if self.kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
+            return _("%(y)d年%(m)d月") % {"y": self.start.year, "m": self.start.month}
         if self.kind == "quarter":
-            return f"{self.start.year}年{QUARTER_NAMES[(self.start.month - 1) // 3]}"
-        return f"{self.start.year}年"
+            return _("%(y)d年%(q)s") % {"y": self.start.year, "q": QUARTER_NAMES[(self.start.month - 1) // 3]}
+        return _("%(y)d年") % {"y": self.start.year}
 
     @property
     def short_label(self):
         if self.kind == "month":
-            return f"{self.start.month}月"
+            return _("%(m)d月") % {"m": self.start.month}
         if self.kind == "quarter":
-            return QUARTER_NAMES[(self.start.month - 1) // 3]
-        return "本年度"
+            return str(QUARTER_NAMES[(self.start.month - 1) // 3])
+        return _("本年度")
 
     @property
     def code(self):
