@@ -69,7 +69,7 @@ def birthday_reminders(user, today, branches):
                       _("本月是您入党 %(y)d 周年的政治生日（%(d)s）") % {"y": years, "d": mine.joined_on.strftime("%m月%d日")},
                       mine.joined_on.replace(year=today.year)))
     for org in branches:
-        names = list(Member.objects.on_roll().filter(organization=org, joined_on__month=today.month,
+        names = list(Member.objects.visible_to(user).on_roll().filter(organization=org, joined_on__month=today.month,
                                                      joined_on__year__lt=today.year).values_list("name", flat=True)[:30])
         if names:
             out.append(_r(user, Kind.POLITICAL_BIRTHDAY, f"birthday:{org.pk}:{today:%Y-%m}",
@@ -100,7 +100,7 @@ def inactive_reminders(user, today, branches):
     """Six months without organization life → a flag for the branch (RULES.md; never automatic removal)."""
     out, since = [], today - datetime.timedelta(days=183)
     for org in branches:
-        qs = (Member.objects.on_roll().filter(organization=org, joined_on__lt=since)
+        qs = (Member.objects.visible_to(user).on_roll().filter(organization=org, joined_on__lt=since)
               .annotate(last=Max("attendance__meeting__held_on", filter=Q(attendance__status="present")))
               .filter(Q(last__isnull=True) | Q(last__lt=since)))
         names = list(qs.values_list("name", flat=True)[:30])
