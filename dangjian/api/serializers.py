@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from dangjian.accounts.roles import VIEW_IDCARD
 from dangjian.core.scope import grant_paths
+from dangjian.meetings.models import Meeting
 from dangjian.members import idcard
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, validate_parent
@@ -138,8 +139,6 @@ class MeetingSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:
-        from dangjian.meetings.models import Meeting
-
         model = Meeting
         fields = ["id", "organization", "organization_name", "kind", "kind_display", "status", "topic", "held_on",
                   "starts_at", "place", "minutes"]

@@ -2,6 +2,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from dangjian.meetings.models import Meeting
 from dangjian.members.filtersets import MemberFilterSet
 from dangjian.members.models import Member
 from dangjian.orgs.filtersets import OrganizationFilterSet
@@ -60,8 +61,6 @@ class MemberViewSet(ScopedModelViewSet):
     retrieve=extend_schema(summary="会议活动详情"),
 )
 class MeetingViewSet(ScopedReadOnlyViewSet):
-    from dangjian.meetings.models import Meeting
-
     queryset = Meeting.objects.select_related("organization")
     serializer_class = MeetingSerializer
     filterset_fields = ["kind", "status"]
