@@ -1,6 +1,9 @@
+"""API endpoints: thin viewsets over the scoped base; the filters are the pages' own FilterSets."""
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from dangjian.meetings.models import Meeting
 from dangjian.members.filtersets import MemberFilterSet
@@ -20,11 +23,12 @@ def with_parent_ids(qs):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="组织列表", description="当前用户管辖范围内的党组织；可按类型、上级、所属组织筛选。"),
-    retrieve=extend_schema(summary="组织详情"),
-    create=extend_schema(summary="新建下级组织"),
-    update=extend_schema(summary="修改组织"),
-    partial_update=extend_schema(summary="修改组织（部分字段）"),
+    list=extend_schema(summary=_("组织列表"),
+                       description=_("当前用户管辖范围内的党组织，按树的顺序；可按名称、类型、上级、所属组织、是否撤销筛选。")),
+    retrieve=extend_schema(summary=_("组织详情")),
+    create=extend_schema(summary=_("新建下级组织")),
+    update=extend_schema(summary=_("修改组织")),
+    partial_update=extend_schema(summary=_("修改组织（部分字段）")),
 )
 class OrganizationViewSet(ScopedModelViewSet):
     queryset = Organization.objects.all()
@@ -40,12 +44,16 @@ class OrganizationViewSet(ScopedModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="党员列表", description="与页面相同的筛选：q（姓名/拼音首字母/身份证号/电话）、org（含下级）、"
-                                                   "status、category、gender、age、joined_year、roll（默认在册）。"),
-    retrieve=extend_schema(summary="党员详情"),
-    create=extend_schema(summary="新增党员"),
-    update=extend_schema(summary="修改党员"),
-    partial_update=extend_schema(summary="修改党员（部分字段）"),
+    list=extend_schema(
+        summary=_("党员列表"),
+        description=_("与党员名册页面相同的筛选：q（姓名/拼音首字母/身份证号/电话）、org（含下级）、"
+                      "status、category、gender、age、joined_year、roll（默认只列在册）。"),
+        parameters=[OpenApiParameter("org", OpenApiTypes.INT, description=_("组织 id：该组织及其全部下级的党员"))],
+    ),
+    retrieve=extend_schema(summary=_("党员详情")),
+    create=extend_schema(summary=_("新增党员")),
+    update=extend_schema(summary=_("修改党员")),
+    partial_update=extend_schema(summary=_("修改党员（部分字段）")),
 )
 class MemberViewSet(ScopedModelViewSet):
     queryset = Member.objects.select_related("organization", "party_group")
