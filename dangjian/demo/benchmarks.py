@@ -173,14 +173,19 @@ def run(members, *, log=print):
 
 
 def remove_imported(last_id):
+    """Remove the benchmark's imported members and their change-log rows, so the bench can run again.
+    purge() rather than delete(): delete() would load 100,000 members and log each deletion."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
 
     from dangjian.members.models import Member
 
-    ct = ContentType.objects.get_for_model(Member)
-    LogEntry.objects.filter(content_type=ct, object_id__gt=last_id).delete()
-    Member.objects.filter(id__gt=last_id).delete()
+    from .builder import purge
+
+    with transaction.atomic():
+        purge(Member.objects.filter(id__gt=last_id))
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Member), object_id__gt=last_id).delete()
 
 
 def write_report(figures, path, append):

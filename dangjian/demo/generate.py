@@ -8,7 +8,7 @@ from django.utils import timezone
 from dangjian.accounts import roles
 from dangjian.accounts.models import Grant
 from dangjian.members.models import Member
-from dangjian.orgs.models import Committee, CommitteeMember, Organization, OrgKind
+from dangjian.orgs.models import CommitteeMember, Organization, OrgKind
 
 from . import builder
 
@@ -21,21 +21,13 @@ def generated_root():
 
 
 def remove_generated():
-    """Delete the generated group (members first: organizations are protected while they have members)."""
+    """Delete the generated group with everything that points at it (members, committees, meetings, grants…)."""
     root = generated_root()
     if root is None:
         return
     with transaction.atomic():
-        subtree = Organization.objects.filter(path__startswith=root.path)
-        from dangjian.meetings.models import Meeting
-
-        Meeting.objects.filter(organization__in=subtree).delete()
-        CommitteeMember.objects.filter(committee__organization__in=subtree).delete()
-        Committee.objects.filter(organization__in=subtree).delete()
-        Member.objects.filter(organization__in=subtree).delete()
-        Grant.objects.filter(organization__in=subtree).delete()
-        Organization.objects.filter(pk__in=subtree.values("pk")).order_by("-depth").delete()
-        get_user_model().objects.filter(username="bench_admin").delete()
+        builder.purge(Organization.objects.filter(path__startswith=root.path))
+        builder.purge(get_user_model().objects.filter(username="bench_admin"))
 
 
 def generate(members, *, seed=7, log=print):
@@ -133,17 +125,16 @@ def generate_meetings(root, *, years=2, seed=11, log=print):
         meetings = [Meeting(organization_id=org, kind=kind, topic="压测会议", held_on=d, status="held",
                             secretary_lectured=lect) for org, kind, d, _a, lect in plans]
         Meeting.objects.bulk_create(meetings, batch_size=5000)
-        MeetingOrganization.objects.bulk_create(
-            [MeetingOrganization(meeting_id=m.pk, organization_id=p[0], **m.participation_facts())
-             for m, p in zip(meetings, plans)], batch_size=5000)
+        facts = ["kind", "held_on", "held", "secretary_lectured"]  # copied as MeetingOrganization.of() would
+        builder.insert_rows(MeetingOrganization, ["meeting", "organization", *facts],
+                            [(m.pk, p[0], *(m.participation_facts()[f] for f in facts)) for m, p in zip(meetings, plans)])
         attendance = []
         for m, (_org, _kind, _d, people, _l) in zip(meetings, plans):
             for member_id in people:
                 r = rng.random()
-                attendance.append(Attendance(meeting_id=m.pk, member_id=member_id,
-                                             status="present" if r < 0.92 else ("leave" if r < 0.98 else "absent"),
-                                             reason="出差" if 0.92 <= r < 0.98 else ""))
-        Attendance.objects.bulk_create(attendance, batch_size=10000)
+                attendance.append((m.pk, member_id, "present" if r < 0.92 else ("leave" if r < 0.98 else "absent"),
+                                   "出差" if 0.92 <= r < 0.98 else ""))
+        builder.insert_rows(Attendance, ["meeting", "member", "status", "reason"], attendance)
         total_meetings += len(meetings)
         total_attendance += len(attendance)
     log(f"会议：{total_meetings} 次，出勤记录：{total_attendance} 条")
