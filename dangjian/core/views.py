@@ -51,7 +51,9 @@ class ObjectListView(ScopedMixin, View):
 
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset()
-        qs = filterset.qs
+        # An invalid filter (a year 0, an organization out of scope) lists nothing and says why next to the
+        # field; silently dropping it would list — and export — everyone.
+        qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)

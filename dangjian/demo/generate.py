@@ -91,9 +91,12 @@ def generate_meetings(root, *, years=2, seed=11, log=print):
     groups = {}
     for pk, path in Organization.objects.filter(path__startswith=root.path, kind=OrgKind.GROUP).values_list("pk", "path"):
         groups.setdefault(path[:-Organization.steplen], []).append(pk)
-    roll = {}
-    for pk, org_id in Member.objects.filter(organization__path__startswith=root.path).values_list("pk", "organization_id"):
+    roll, full = {}, set()
+    for pk, org_id, status in Member.objects.filter(organization__path__startswith=root.path).values_list(
+            "pk", "organization_id", "status"):
         roll.setdefault(org_id, []).append(pk)
+        if status == "full":
+            full.add(pk)
     seats = {}
     for org_id, member_id in CommitteeMember.objects.filter(committee__organization__path__startswith=root.path) \
             .values_list("committee__organization_id", "member_id"):
@@ -129,12 +132,13 @@ def generate_meetings(root, *, years=2, seed=11, log=print):
         builder.insert_rows(MeetingOrganization, ["meeting", "organization", *facts],
                             [(m.pk, p[0], *(m.participation_facts()[f] for f in facts)) for m, p in zip(meetings, plans)])
         attendance = []
-        for m, (_org, _kind, _d, people, _l) in zip(meetings, plans):
+        for m, (_org, kind, _d, people, _l) in zip(meetings, plans):
             for member_id in people:
                 r = rng.random()
+                voting = kind == "committee" or member_id in full  # as services.has_vote decides it
                 attendance.append((m.pk, member_id, "present" if r < 0.92 else ("leave" if r < 0.98 else "absent"),
-                                   "出差" if 0.92 <= r < 0.98 else ""))
-        builder.insert_rows(Attendance, ["meeting", "member", "status", "reason"], attendance)
+                                   "出差" if 0.92 <= r < 0.98 else "", voting))
+        builder.insert_rows(Attendance, ["meeting", "member", "status", "reason", "voting"], attendance)
         total_meetings += len(meetings)
         total_attendance += len(attendance)
     log(f"会议：{total_meetings} 次，出勤记录：{total_attendance} 条")

@@ -1,7 +1,7 @@
 """A realistic year of 组织生活 for the demo group: most branches on schedule, some behind, a few joint activities."""
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from dangjian.meetings.models import Attendance, Meeting, MeetingOrganization
 from dangjian.meetings.periods import month
@@ -90,4 +90,8 @@ def load_meetings(rng, today):
                                          reason=rng.choice(LEAVE_REASONS) if status == "leave" else ""))
     MeetingOrganization.objects.bulk_create(links, batch_size=2000)
     Attendance.objects.bulk_create(attendance, batch_size=5000)
+    # Who had a vote at each meeting, as recording would have stored it: full members confirmed by that day.
+    Attendance.objects.filter(meeting__kind="committee").update(voting=True)
+    Attendance.objects.filter(Exists(Member.objects.filter(pk=OuterRef("member_id"),
+                                                           confirmed_on__lte=OuterRef("meeting__held_on")))).update(voting=True)
     return len(meetings), len(attendance)

@@ -84,14 +84,16 @@ def judged(orgs, rule, chosen, today=None):
     qs = orgs.annotate(**annotations).annotate(verdict=Case(
         When(overdue, then=Value(OVERDUE)), When(due, then=Value(DUE)), default=Value(MET), output_field=CharField()))
     if rule.requires_committee:
-        qs = qs.filter(Exists(committees_of_three()))
+        qs = qs.filter(Exists(committees_of_three(chosen)))
     return qs, spans
 
 
-def committees_of_three():
-    """Current committees with at least 3 seats (a 支委会 exists: 支部条例 art. 6)."""
+def committees_of_three(chosen):
+    """Committees with at least 3 seats in office during `chosen` (a 支委会 exists: 支部条例 art. 6) — the
+    committee of that period, not today's, so a closed period's verdict does not change at the next election."""
     return (
-        CommitteeMember.objects.filter(committee__organization=OuterRef("pk"), committee__ended_on__isnull=True)
+        CommitteeMember.objects.filter(committee__organization=OuterRef("pk"), committee__elected_on__lte=chosen.end)
+        .filter(Q(committee__ended_on__isnull=True) | Q(committee__ended_on__gte=chosen.start))
         .values("committee").annotate(seats=Count("id")).filter(seats__gte=3)
     )
 

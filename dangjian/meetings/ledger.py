@@ -1,19 +1,23 @@
 """台账: the meeting record book of an organization for a year, generated from the records (.xlsx and .docx)."""
 import io
 
+from dangjian.core.xlsx import text_row
+
 from django.db.models import Count, Prefetch, Q
 
-from .models import Attendance, AttendanceStatus, Meeting, MeetingStatus
+from .models import Attendance, AttendanceStatus, MeetingStatus
 
+YEARS = (1921, 2100)  # a ledger year outside this is a 404, not a server error
 HEADERS = ["日期", "类型", "主题", "地点", "主持人", "记录人", "应到", "实到", "请假", "缺席", "请假/缺席人员", "会议记录"]
 
 
-def ledger_meetings(org, year):
-    """Held meetings the organization took part in, with attendance counts in the same query and the
-    absentees in one more — not a query per meeting."""
+def ledger_meetings(org, year, meetings):
+    """Held meetings the organization took part in, out of `meetings` (already scoped to the reader), with
+    attendance counts in the same query and the absentees in one more — not a query per meeting. The counts
+    read the attendance stored with each meeting, so a closed year's ledger does not move with the roster."""
     absent = Attendance.objects.exclude(status=AttendanceStatus.PRESENT).select_related("member").order_by("member__name")
     return (
-        Meeting.objects.filter(participations__organization=org, status=MeetingStatus.HELD, held_on__year=year)
+        meetings.filter(participations__organization=org, status=MeetingStatus.HELD, held_on__year=year)
         .select_related("host", "recorder")
         .annotate(
             n_all=Count("attendance"),
@@ -33,18 +37,18 @@ def _row(m):
             m.n_all, m.n_present, m.n_leave, m.n_absent, missing, m.minutes]
 
 
-def ledger_xlsx(org, year):
+def ledger_xlsx(org, year, meetings):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = f"{year}年会议记录"
-    ws.append([f"{org.name} {year}年“三会一课”及组织生活记录台账"])
+    ws.append(text_row(ws, [f"{org.name} {year}年“三会一课”及组织生活记录台账"]))
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(HEADERS)
-    for m in ledger_meetings(org, year):
-        ws.append(_row(m))
+    for m in ledger_meetings(org, year, meetings):
+        ws.append(text_row(ws, _row(m)))
     for col, width in zip("ABCDEFGHIJKL", [11, 13, 30, 14, 8, 8, 6, 6, 6, 6, 30, 50]):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=3):
@@ -56,7 +60,7 @@ def ledger_xlsx(org, year):
     return out.getvalue()
 
 
-def ledger_docx(org, year):
+def ledger_docx(org, year, meetings):
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -67,10 +71,10 @@ def ledger_docx(org, year):
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
     style.font.size = Pt(10.5)
     doc.add_heading(f"{org.name}\n{year}年“三会一课”及组织生活记录", level=1)
-    meetings = list(ledger_meetings(org, year))
-    if not meetings:
+    rows = list(ledger_meetings(org, year, meetings))
+    if not rows:
         doc.add_paragraph("本年度暂无会议记录。")
-    for m in meetings:
+    for m in rows:
         doc.add_heading(f"{m.held_on:%Y年%m月%d日}　{m.get_kind_display()}：{m.topic}", level=2)
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"

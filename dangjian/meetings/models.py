@@ -165,6 +165,10 @@ class Attendance(models.Model):
                                verbose_name=_("党员"))
     status = models.CharField(_("出勤"), max_length=10, choices=AttendanceStatus.choices)
     reason = models.CharField(_("请假事由"), max_length=120, blank=True)
+    # A fact of the meeting, fixed when the row is first written: whether this person had a vote then
+    # (党章: only 正式党员 vote; 预备党员 attend without a vote). Quorum and majorities read this, never
+    # today's roster, so a later conversion or transfer cannot change a past verdict.
+    voting = models.BooleanField(_("有表决权"), default=False)
 
     objects = ScopedManager()
 

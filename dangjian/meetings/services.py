@@ -5,10 +5,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from dangjian.core.views import ensure_in_scope
-from dangjian.members.models import Member
+from dangjian.members.models import Member, Status
 from dangjian.orgs.models import OrgKind
 
-from .models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingOrganization
+from .models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingOrganization, MeetingStatus
 
 
 def expected_attendees(kind, host, others=()):
@@ -22,6 +22,33 @@ def expected_attendees(kind, host, others=()):
     groups = [o.pk for o in orgs if o.kind == OrgKind.GROUP]
     units = [o.pk for o in orgs if o.kind != OrgKind.GROUP]
     return Member.objects.on_roll().filter(Q(organization_id__in=units) | Q(party_group_id__in=groups))
+
+
+def has_vote(kind, member_status):
+    """Whether a person due at a meeting of `kind` votes there. 党章: only 正式党员 vote; at a 支委会 every
+    committee member does."""
+    return kind == MeetingKind.COMMITTEE or member_status == Status.FULL
+
+
+def due_people(meeting, others=None):
+    """Who the attendance form lists for an existing meeting.
+
+    Once a meeting is held, those due are the ones stored with it (the roster of that day), plus the members
+    of any organization newly added to a joint activity. A planned meeting is due from today's roster, plus
+    anyone who already signed in."""
+    stored = meeting.attendance.values("member_id")
+    if others is None:
+        others = list(meeting.participants.exclude(pk=meeting.organization_id))
+    if meeting.pk and Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.HELD).exists():
+        before = set(meeting.participations.values_list("organization_id", flat=True))
+        added = [o for o in others if o.pk not in before]
+        q = Q(pk__in=stored)
+        if added:
+            q |= Q(pk__in=expected_attendees(meeting.kind, meeting.organization, added)
+                   .exclude(organization=meeting.organization).values("pk"))
+        return Member.objects.filter(q)
+    return Member.objects.filter(Q(pk__in=expected_attendees(meeting.kind, meeting.organization, others).values("pk"))
+                                 | Q(pk__in=stored))
 
 
 @transaction.atomic
@@ -38,19 +65,37 @@ def record_meeting(*, host, by, fields, others=(), attendance=None):
 
 
 def save_attendance(meeting, attendance, expected):
-    allowed = set(expected.values_list("pk", flat=True))
-    strangers = set(attendance) - allowed
+    """Replace the meeting's attendance with `attendance` (member id → (status, reason)).
+
+    Whether each person had a vote is kept from the row first written for them (the fact of the meeting
+    day); only people new to the list get it from their status now."""
+    allowed = dict(expected.values_list("pk", "status"))
+    strangers = set(attendance) - set(allowed)
     if strangers:
         raise ValidationError(_("出勤名单中有 %(n)d 人不属于应参会人员") % {"n": len(strangers)})
-    rows = []
+    errors = {}
     for member_id, (status, reason) in attendance.items():
         if status not in AttendanceStatus.values:
-            raise ValidationError(_("出勤状态无效"))
-        if status == AttendanceStatus.LEAVE and not reason:
-            raise ValidationError(_("请假须填写事由"))
-        rows.append(Attendance(meeting=meeting, member_id=member_id, status=status, reason=reason or ""))
+            errors[member_id] = _("出勤状态无效")
+        elif status == AttendanceStatus.LEAVE and not (reason or "").strip():
+            errors[member_id] = _("请假须填写事由")
+    if errors:
+        raise AttendanceErrors(errors)
+    known = dict(meeting.attendance.values_list("member_id", "voting"))
+    rows = [Attendance(meeting=meeting, member_id=member_id, status=status,
+                       reason=(reason or "").strip() if status == AttendanceStatus.LEAVE else "",
+                       voting=known.get(member_id, has_vote(meeting.kind, allowed[member_id])))
+            for member_id, (status, reason) in attendance.items()]
     Attendance.objects.filter(meeting=meeting).delete()
     Attendance.objects.bulk_create(rows)
+
+
+class AttendanceErrors(ValidationError):
+    """Row-level attendance errors: member id → message, so each stands next to its row."""
+
+    def __init__(self, by_member):
+        self.by_member = by_member
+        super().__init__(_("出勤登记有 %(n)d 处需要修改，见下方标出的人员") % {"n": len(by_member)})
 
 
 def attendance_summary(meeting):
@@ -68,9 +113,10 @@ def attendance_rate(member, year):
 
 
 def gradable(meeting):
-    """Those graded at a 民主评议: the 正式党员 expected at it."""
-    from dangjian.members.models import Status
-
+    """Those graded at a 民主评议: the 正式党员 due at it — as stored with the held meeting, so a later
+    conversion does not add a grade row to a past evaluation (预备党员 take part but are not graded)."""
+    if meeting.status == MeetingStatus.HELD and meeting.attendance.exists():
+        return Member.objects.filter(attendance__meeting=meeting, attendance__voting=True)
     others = meeting.participants.exclude(pk=meeting.organization_id)
     return expected_attendees(meeting.kind, meeting.organization, others).filter(status=Status.FULL)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/unlock/", views_record.unlock, name="unlock"),
     path("<int:pk>/qr/", views_record.qr, name="qr"),
     path("<int:pk>/live/", views_record.live, name="live"),
+    path("<int:pk>/qr/code/", views_record.qr_code, name="qr_code"),
     path("<int:pk>/votes/add/", views_record.add_vote, name="add_vote"),
     path("<int:pk>/grades/", views_record.grades, name="grades"),
     path("<int:pk>/attachments/add/", views_record.upload, name="upload"),

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 from dangjian.core.scope import user_can
 from dangjian.core.views import OutOfScope
+from dangjian.core.xlsx import text_row
 from dangjian.orgs.models import Organization, OrgKind
 
 from . import compliance, periods, services
 from .forms import MeetingForm, RuleOverrideForm, kind_choices_for
 from .models import AttendanceStatus, Meeting, MeetingKind, Rule
+from .views_record import attendance_marks, attendance_rows
 
 
 def _org(request, pk, action="view"):
@@ -52,9 +54,8 @@ def record(request, org_pk, kind):
     attendees = services.expected_attendees(kind, org)
     form = MeetingForm(request.POST or None, user=request.user, org=org, kind=kind, attendees=attendees,
                        initial={"held_on": timezone.localdate()})
-    people = list(attendees.order_by("name").only("id", "name", "status"))
-    marks = {p.pk: (request.POST.get(f"att_{p.pk}", AttendanceStatus.PRESENT), request.POST.get(f"reason_{p.pk}", ""))
-             for p in people}
+    people = list(attendees.order_by("name_initials", "name").only("id", "name", "status"))
+    marks = attendance_marks(request, people)
     error = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "other_orgs"}
@@ -69,16 +70,16 @@ def record(request, org_pk, kind):
             meeting = services.record_meeting(host=org, by=request.user, fields=fields, others=others,
                                               attendance=marks if fields["status"] == "held" else {})
         except ValidationError as e:
-            error = "；".join(e.messages)
+            error = e
         except OutOfScope:
-            error = _("不在您的管辖范围内")
+            error = ValidationError(_("不在您的管辖范围内"))
         else:
             messages.success(request, _("已登记：%(m)s") % {"m": meeting})
             return redirect(meeting)
-    rows = [(p, marks[p.pk][0], marks[p.pk][1]) for p in people]
     return render(request, "meetings/form.html", {
-        "org": org, "form": form, "kind": kind, "kind_label": MeetingKind(kind).label, "rows": rows,
-        "statuses": AttendanceStatus.choices, "error": error})
+        "org": org, "form": form, "kind": kind, "kind_label": MeetingKind(kind).label,
+        "rows": attendance_rows(people, marks, error), "statuses": AttendanceStatus.choices,
+        "error": "；".join(error.messages) if error else None})
 
 
 @login_required
@@ -140,10 +141,10 @@ def _failing_xlsx(org, chosen, rule, status, orgs):
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("合规情况")
-    ws.append([f"{org.name} {chosen.label} {rule.title} {compliance.STATUS_LABELS[status]}"])
+    ws.append(text_row(ws, [f"{org.name} {chosen.label} {rule.title} {compliance.STATUS_LABELS[status]}"]))
     ws.append(["组织编码", "组织名称", "所在单位"])
     for code, name, unit in orgs.values_list("code", "name", "unit").iterator(chunk_size=2000):
-        ws.append([code, name, unit])
+        ws.append(text_row(ws, [code, name, unit]))
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

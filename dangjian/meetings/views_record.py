@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -28,6 +29,24 @@ def _meeting(request, pk, action="view"):
     return get_object_or_404(Meeting.objects.visible_to(request.user, action).select_related("organization"), pk=pk)
 
 
+def attendance_marks(request, people, meeting=None):
+    """What the attendance form shows per person: the recorded status if there is one. A new meeting starts
+    everyone at 出席 (the recorder sees and submits it); an existing one never marks present anyone the record
+    does not (a sign-in sheet is not overwritten by the form's defaults)."""
+    recorded = {m: (st, r) for m, st, r in meeting.attendance.values_list("member_id", "status", "reason")} if meeting else {}
+    default = AttendanceStatus.ABSENT if meeting is not None else AttendanceStatus.PRESENT
+    marks = {}
+    for p in people:
+        status, reason = recorded.get(p.pk, (default, ""))
+        marks[p.pk] = (request.POST.get(f"att_{p.pk}", status), request.POST.get(f"reason_{p.pk}", reason))
+    return marks
+
+
+def attendance_rows(people, marks, error):
+    row_errors = getattr(error, "by_member", {}) if error is not None else {}
+    return [(p, marks[p.pk][0], marks[p.pk][1], row_errors.get(p.pk)) for p in people]
+
+
 @login_required
 def edit(request, pk):
     meeting = _meeting(request, pk, "change")
@@ -36,36 +55,37 @@ def edit(request, pk):
         return redirect(meeting)
     org = meeting.organization
     others = list(meeting.participants.exclude(pk=org.pk))
-    attendees = services.expected_attendees(meeting.kind, org, others)
+    attendees = services.due_people(meeting, others)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user, org=org, kind=meeting.kind,
                        attendees=attendees, initial={"other_orgs": ",".join(o.code for o in others)})
-    people = list(attendees.order_by("name").only("id", "name", "status"))
-    current = dict(meeting.attendance.values_list("member_id", "status"))
-    reasons = dict(meeting.attendance.values_list("member_id", "reason"))
-    marks = {p.pk: (request.POST.get(f"att_{p.pk}", current.get(p.pk, AttendanceStatus.PRESENT)),
-                    request.POST.get(f"reason_{p.pk}", reasons.get(p.pk, ""))) for p in people}
+    people = list(attendees.order_by("name_initials", "name").only("id", "name", "status"))
+    marks = attendance_marks(request, people, meeting)
     error = None
     if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["other_orgs"] if "other_orgs" in form.cleaned_data else others
+        due = services.due_people(meeting, chosen)  # before the participations change
         try:
             with transaction.atomic():
                 form.save()
                 if "other_orgs" in form.cleaned_data:
                     meeting.participations.exclude(organization=org).delete()
-                    for o in form.cleaned_data["other_orgs"]:
+                    for o in chosen:
                         meeting.participations.create(organization=o)
                 if meeting.status == "held":
-                    services.save_attendance(meeting, marks, services.expected_attendees(
-                        meeting.kind, org, form.cleaned_data.get("other_orgs") or others))
+                    extra = due.exclude(pk__in=[p.pk for p in people])
+                    for p in extra:
+                        marks[p.pk] = (request.POST.get(f"att_{p.pk}", AttendanceStatus.ABSENT), "")
+                    services.save_attendance(meeting, marks, due)
                 ensure_in_scope(Meeting, request.user, "change", meeting.pk)
         except ValidationError as e:
-            error = "；".join(e.messages)
+            error = e
         else:
             messages.success(request, _("已保存：%(m)s") % {"m": meeting})
             return redirect(meeting)
-    rows = [(p, marks[p.pk][0], marks[p.pk][1]) for p in people]
     return render(request, "meetings/form.html", {
-        "org": org, "form": form, "kind": meeting.kind, "kind_label": meeting.get_kind_display(), "rows": rows,
-        "statuses": AttendanceStatus.choices, "error": error, "meeting": meeting})
+        "org": org, "form": form, "kind": meeting.kind, "kind_label": meeting.get_kind_display(),
+        "rows": attendance_rows(people, marks, error), "statuses": AttendanceStatus.choices,
+        "error": "；".join(error.messages) if error else None, "meeting": meeting})
 
 
 @login_required
@@ -87,26 +107,44 @@ def unlock(request, pk):
     return render(request, "meetings/unlock.html", {"meeting": meeting})
 
 
+CHECKIN_MAX_AGE = 120  # seconds a scanned code stays valid: the host's page shows a fresh one every 30 s
+
+
+def checkin_link(request, meeting):
+    """A signed, short-lived sign-in link: a forwarded or photographed code stops working within minutes."""
+    if not meeting.checkin_token:
+        meeting.checkin_token = secrets.token_urlsafe(16)
+        meeting.save(update_fields=["checkin_token"])
+    token = signing.TimestampSigner(salt="meetings.checkin").sign_object({"m": meeting.pk, "k": meeting.checkin_token})
+    return request.build_absolute_uri(reverse("meetings:checkin", args=[token]))
+
+
+def _qr_context(request, meeting):
+    import segno
+
+    url = checkin_link(request, meeting)
+    return {"svg": segno.make(url, error="m").svg_inline(scale=8, dark="#1f2329"), "url": url}
+
+
 @login_required
 def qr(request, pk):
     """The host's screen: a QR code members scan to sign in, and the attendance list updating live."""
     meeting = _meeting(request, pk, "change")
-    if not meeting.checkin_token:
-        meeting.checkin_token = secrets.token_urlsafe(16)
-        meeting.save(update_fields=["checkin_token"])
-    url = request.build_absolute_uri(reverse("meetings:checkin", args=[meeting.checkin_token]))
-    import segno
-
-    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#1f2329")
-    return render(request, "meetings/qr.html", {"meeting": meeting, "svg": svg, "url": url,
+    return render(request, "meetings/qr.html", {"meeting": meeting, **_qr_context(request, meeting),
                                                 **_live_context(meeting)})
 
 
+@login_required
+def qr_code(request, pk):
+    """The rotating code alone (htmx refreshes it on the host's page)."""
+    meeting = _meeting(request, pk, "change")
+    return render(request, "meetings/_qr.html", {"meeting": meeting, **_qr_context(request, meeting)})
+
+
 def _live_context(meeting):
-    due = services.expected_attendees(meeting.kind, meeting.organization,
-                                      meeting.participants.exclude(pk=meeting.organization_id))
+    due = services.due_people(meeting)
     present = set(meeting.attendance.filter(status=AttendanceStatus.PRESENT).values_list("member_id", flat=True))
-    people = list(due.order_by("name").values_list("pk", "name"))
+    people = list(due.order_by("name_initials", "name").values_list("pk", "name"))
     return {"people": [(name, pk in present) for pk, name in people], "n_present": len(present), "n_due": len(people)}
 
 
@@ -116,26 +154,47 @@ def live(request, pk):
     return render(request, "meetings/_live.html", {"meeting": meeting, **_live_context(meeting)})
 
 
+def _checkin_meeting(token):
+    """The meeting a sign-in link names, or None if the link is forged, expired or replaced."""
+    try:
+        data = signing.TimestampSigner(salt="meetings.checkin").unsign_object(token, max_age=CHECKIN_MAX_AGE)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return Meeting.objects.filter(pk=data.get("m"), checkin_token=data.get("k") or "\0").select_related(
+        "organization").first()
+
+
 @login_required
 def checkin(request, token):
-    """A member scanned the code: mark them present (the meeting day only, and only if they are expected)."""
-    meeting = get_object_or_404(Meeting, checkin_token=token)
+    """A member scanned the code: the page names the meeting only to those due at it, and signing in is a POST
+    from that page (a link alone changes nothing). The meeting day only."""
+    meeting = _checkin_meeting(token)
     member = getattr(request.user, "member", None)
-    today = timezone.localdate()
-    problem = None
-    if abs((meeting.held_on - today).days) > 0:
-        problem = _("签到仅限会议当天（%(d)s）") % {"d": meeting.held_on}
+    problem, due = None, False
+    if meeting is None:
+        problem = _("签到二维码已失效，请扫描主持人屏幕上的最新二维码")
     elif member is None:
         problem = _("当前账号未关联党员档案，无法签到")
     else:
-        due = services.expected_attendees(meeting.kind, meeting.organization,
-                                          meeting.participants.exclude(pk=meeting.organization_id))
-        if not due.filter(pk=member.pk).exists():
+        due = services.due_people(meeting).filter(pk=member.pk).exists()
+        if not due:
             problem = _("您不在本次会议的应参会人员中")
-    if problem is None:
-        Attendance.objects.update_or_create(meeting=meeting, member=member,
-                                            defaults={"status": AttendanceStatus.PRESENT, "reason": ""})
-    return render(request, "meetings/checkin.html", {"meeting": meeting, "problem": problem})
+        elif meeting.held_on != timezone.localdate():
+            problem = _("签到仅限会议当天（%(d)s）") % {"d": meeting.held_on}
+    done = False
+    if problem is None and request.method == "POST":
+        existing = Attendance.objects.filter(meeting=meeting, member=member).first()
+        if existing is None:
+            Attendance.objects.create(meeting=meeting, member=member, status=AttendanceStatus.PRESENT,
+                                      voting=services.has_vote(meeting.kind, member.status))
+        elif existing.status != AttendanceStatus.PRESENT:
+            existing.status, existing.reason = AttendanceStatus.PRESENT, ""
+            existing.save(update_fields=["status", "reason"])
+        done = True
+    return render(request, "meetings/checkin.html", {"meeting": meeting if due else None, "problem": problem,
+                                                     "done": done})
 
 
 @login_required
@@ -192,13 +251,16 @@ def download(request, pk):
 
 @login_required
 def ledger_export(request, org_pk, year, fmt):
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
-    if fmt not in ("xlsx", "docx"):
+    """The year's ledger: for those who may export the organization's records, and built only from meetings they
+    may read (the same `visible_to` as the meeting pages)."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user, "export"), pk=org_pk)
+    if fmt not in ("xlsx", "docx") or not ledger.YEARS[0] <= year <= ledger.YEARS[1]:
         raise Http404
+    meetings = Meeting.objects.visible_to(request.user)
     if fmt == "xlsx":
-        body, ctype = ledger.ledger_xlsx(org, year), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, ctype = ledger.ledger_xlsx(org, year, meetings), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body, ctype = ledger.ledger_docx(org, year), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        body, ctype = ledger.ledger_docx(org, year, meetings), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     response = HttpResponse(body, content_type=ctype)
     from urllib.parse import quote
 

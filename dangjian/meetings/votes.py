@@ -2,12 +2,10 @@
 import math
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from dangjian.members.models import Status
-
-from .models import AttendanceStatus, MeetingKind, VoteKind
-from .services import expected_attendees
+from .models import AttendanceStatus, VoteKind
 
 
 @dataclass
@@ -26,14 +24,11 @@ class Verdict:
 
 
 def electorate(meeting):
-    """(those due to attend with a vote, those of them present). 预备党员 attend but do not vote."""
-    due = expected_attendees(meeting.kind, meeting.organization, meeting.participants.exclude(pk=meeting.organization_id))
-    if meeting.kind != MeetingKind.COMMITTEE:
-        due = due.filter(status=Status.FULL)
-    ids = set(due.values_list("pk", flat=True))
-    present = set(meeting.attendance.filter(status=AttendanceStatus.PRESENT, member_id__in=ids)
-                  .values_list("member_id", flat=True))
-    return len(ids), len(present)
+    """(those due to attend with a vote, those of them present), from the facts stored with the meeting —
+    never from today's roster (RULES.md "Records"). 预备党员 attend but do not vote."""
+    counts = meeting.attendance.filter(voting=True).aggregate(
+        due=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)))
+    return counts["due"], counts["present"]
 
 
 def verdict(vote, eligible=None, present=None):

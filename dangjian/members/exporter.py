@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangjian.accounts.roles import VIEW_IDCARD
 from dangjian.core.scope import grant_paths
+from dangjian.core.xlsx import text_row
 
 from . import idcard
 from .roster import COLUMNS, HEADERS, label_of
@@ -50,11 +51,11 @@ def write_roster(queryset, fileobj, *, user=None):
     for r in rows:
         (name, gender, eth, born, number, phone, edu, unit, job, joined, confirmed, status, category, org_code,
          group_code, org_name, ended, path, owner) = r
-        ws.append([
+        ws.append(text_row(ws, [
             name, label_of(CHOICES["gender"], gender), eth, born, number if may_see(path, owner) else idcard.mask(number),
             phone, label_of(CHOICES["education"], edu), unit, job, joined, confirmed, label_of(CHOICES["status"], status),
             label_of(CHOICES["category"], category), org_code, group_code or "", org_name, ended,
-        ])
+        ]))
         count += 1
     wb.save(fileobj)
     return count

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from dangjian.accounts.roles import VIEW_IDCARD
 from dangjian.core.dates import add_years
 from dangjian.orgs.models import Organization
 
-from .models import Category, Gender, Member, Status
+from .models import Category, Gender, Member, Status, looks_like_id_number
 
 AGE_BANDS = [
     ("-35", _("35岁及以下")),
@@ -32,6 +33,20 @@ def birth_range_for_band(band, today):
     return earliest, latest
 
 
+class YearFilter(filters.NumberFilter):
+    """A calendar year as a whole number in a sane range (a year 0 or 99999 is a message, not a server error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1921)  # the Party's founding year: no 入党日期 before it
+        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("error_messages", {
+            "min_value": _("年份不能早于 %(limit_value)s 年"), "max_value": _("年份不能晚于 %(limit_value)s 年"),
+            "invalid": _("请输入四位数的年份")})
+        super().__init__(*args, **kwargs)
+
+
 class MemberFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("搜索"), method="filter_q", widget=forms.TextInput(attrs={"placeholder": _("姓名、拼音首字母、身份证号、电话")}))
     # A hidden field, not a <select>: a group admin's scope holds thousands of organizations.
@@ -43,7 +58,7 @@ class MemberFilterSet(filters.FilterSet):
     category = filters.ChoiceFilter(label=_("人员类别"), choices=Category.choices)
     gender = filters.ChoiceFilter(label=_("性别"), choices=Gender.choices)
     age = filters.ChoiceFilter(label=_("年龄段"), choices=AGE_BANDS, method="filter_age")
-    joined_year = filters.NumberFilter(label=_("入党年份"), field_name="joined_on", lookup_expr="year")
+    joined_year = YearFilter(label=_("入党年份"), field_name="joined_on", lookup_expr="year")
     roll = filters.ChoiceFilter(label=_("在册状态"), choices=ROLL_CHOICES, method="filter_roll", empty_label=None)
 
     class Meta:
@@ -63,6 +78,11 @@ class MemberFilterSet(filters.FilterSet):
         return qs.select_related("organization", "party_group")
 
     def filter_q(self, queryset, name, value):
+        if looks_like_id_number(value):
+            # Searching by a full 身份证号 is for those who may see it: otherwise a masked number plus the
+            # birth date shown beside it could be completed by trying the ten check characters.
+            user = getattr(self.request, "user", None)
+            queryset = queryset.filter(pk__in=Member.objects.visible_to(user, VIEW_IDCARD).values("pk"))
         return queryset.search(value)
 
     @extend_schema_field(OpenApiTypes.INT)

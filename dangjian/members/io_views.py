@@ -95,7 +95,10 @@ def confirm(request):
 def export(request):
     """The current filtered list as .xlsx, spooled to a temporary file and streamed."""
     _require(request.user, EXPORT)
-    qs = MemberFilterSet(request.GET, queryset=Member.objects.visible_to(request.user, EXPORT), request=request).qs
+    filterset = MemberFilterSet(request.GET, queryset=Member.objects.visible_to(request.user, EXPORT), request=request)
+    if not filterset.is_valid():  # never fall back to "everyone" when a filter cannot be applied
+        return render(request, "members/export_error.html", {"errors": filterset.errors}, status=400)
+    qs = filterset.qs
     tmp = tempfile.TemporaryFile(suffix=".xlsx")
     write_roster(qs, tmp, user=request.user)
     tmp.seek(0)

@@ -73,11 +73,17 @@ class MemberQuerySet(ScopedQuerySet):
             return self
         if text.isascii() and text.isalpha():
             return self.filter(prefix_range("name_initials", text.lower()))
-        if len(text) >= 15 and text[:-1].isdigit():
+        if looks_like_id_number(text):
             return self.filter(id_number=text.upper())
         if text.isdigit():
             return self.filter(prefix_range("phone", text))
         return self.filter(name__contains=text)
+
+
+def looks_like_id_number(text):
+    """A search text that is a whole 身份证号 (15 digits, or 17 and a check character)."""
+    text = (text or "").strip()
+    return len(text) >= 15 and text[:-1].isdigit()
 
 
 def prefix_range(field, prefix):

@@ -7,17 +7,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.factories import MemberFactory, make_committee
+from unittest.mock import patch
+
+from dangjian.meetings import services
 from dangjian.meetings.models import Attachment, Attendance, Meeting, MeetingOrganization, Vote
 from dangjian.meetings.votes import verdict
 from dangjian.members.models import Status
 
 
 def meeting_for(org, kind="general_assembly", day=None, present=(), **fields):
-    m = Meeting.objects.create(organization=org, kind=kind, topic="测试", held_on=day or timezone.localdate(), **fields)
-    MeetingOrganization.objects.create(meeting=m, organization=org)
-    for member in present:
-        Attendance.objects.create(meeting=m, member=member, status="present")
-    return m
+    """Recorded as the page records it: everyone due gets a row (those not in `present` absent)."""
+    here = {p.pk for p in present}
+    due = services.expected_attendees(kind, org)
+    marks = {pk: ("present" if pk in here else "absent", "") for pk in due.values_list("pk", flat=True)}
+    user = fields.pop("by", None)
+    with patch.object(services, "ensure_in_scope"):
+        return services.record_meeting(host=org, by=user, attendance=marks, fields={
+            "kind": kind, "topic": "测试", "held_on": day or timezone.localdate(), **fields})
 
 
 @pytest.fixture
@@ -94,29 +100,73 @@ def test_changes_after_the_lock_are_shown_on_the_record(world, login, settings):
     assert "锁定后的修改" in body and "改过的主题" in body
 
 
+def planned_today(org):
+    m = Meeting.objects.create(organization=org, kind="general_assembly", topic="计划中的党员大会",
+                               held_on=timezone.localdate(), status="planned")
+    MeetingOrganization.objects.create(meeting=m, organization=org)
+    return m
+
+
+def scanned_link(host_client, meeting):
+    """The link inside the QR code the host's page shows now."""
+    return host_client.get(reverse("meetings:qr", args=[meeting.pk])).context["url"].split("testserver", 1)[1]
+
+
 def test_a_member_signs_in_by_qr_code_on_the_day(world, login):
-    m = meeting_for(world.orgs.a1)
-    host = login(world.users.secretary)
-    assert host.get(reverse("meetings:qr", args=[m.pk])).status_code == 200
-    m.refresh_from_db()
+    m = planned_today(world.orgs.a1)
+    link = scanned_link(login(world.users.secretary), m)
     member = login(world.users.member)
-    body = member.get(reverse("meetings:checkin", args=[m.checkin_token])).content.decode()
-    assert "签到成功" in body
-    assert Attendance.objects.get(meeting=m, member=world.members.me).status == "present"
+    page = member.get(link).content.decode()
+    assert "确认签到" in page and "计划中的党员大会" in page
+    assert not Attendance.objects.filter(meeting=m).exists()  # opening the link changes nothing
+    assert "签到成功" in member.post(link).content.decode()
+    row = Attendance.objects.get(meeting=m, member=world.members.me)
+    assert row.status == "present" and row.voting
     live = login(world.users.secretary).get(reverse("meetings:live", args=[m.pk])).content.decode()
     assert "已签到 1 / 应到 4" in live
 
 
-def test_qr_sign_in_refuses_outsiders_and_other_days(world, login):
-    m = meeting_for(world.orgs.a2)
-    m.checkin_token = "tok-a2"
-    m.save()
-    body = login(world.users.member).get(reverse("meetings:checkin", args=["tok-a2"])).content.decode()
-    assert "不在本次会议的应参会人员中" in body
-    old = meeting_for(world.orgs.a1, day=timezone.localdate() - datetime.timedelta(days=2), checkin_token="tok-old")
-    body = login(world.users.member).get(reverse("meetings:checkin", args=["tok-old"])).content.decode()
+def test_qr_sign_in_reveals_nothing_to_those_not_due_and_refuses_other_days(world, login):
+    other = planned_today(world.orgs.a2)
+    link = scanned_link(login(world.users.group_admin), other)
+    body = login(world.users.member).post(link).content.decode()
+    assert "不在本次会议的应参会人员中" in body and "计划中的党员大会" not in body
+    assert not Attendance.objects.filter(meeting=other).exists()
+    old = meeting_for(world.orgs.a1, day=timezone.localdate() - datetime.timedelta(days=2))
+    link = scanned_link(login(world.users.secretary), old)
+    body = login(world.users.member).post(link).content.decode()
     assert "仅限会议当天" in body
-    assert not Attendance.objects.filter(meeting=old).exists()
+    assert Attendance.objects.get(meeting=old, member=world.members.me).status == "absent"
+
+
+def test_a_forged_or_expired_sign_in_link_does_nothing(world, login, monkeypatch):
+    m = planned_today(world.orgs.a1)
+    link = scanned_link(login(world.users.secretary), m)
+    member = login(world.users.member)
+    m.refresh_from_db()  # the old, unsigned form of the link
+    assert "已失效" in member.post(reverse("meetings:checkin", args=[m.checkin_token])).content.decode()
+    from dangjian.meetings import views_record
+
+    monkeypatch.setattr(views_record, "CHECKIN_MAX_AGE", -1)  # as if the code was forwarded minutes later
+    body = member.post(link).content.decode()
+    assert "已失效" in body and "计划中的党员大会" not in body
+    assert not Attendance.objects.filter(meeting=m).exists()
+
+
+def test_saving_a_planned_meeting_as_held_keeps_the_sign_ins(world, login):
+    """Trust A1: the edit form starts from the recorded attendance, never from "everyone present"."""
+    m = planned_today(world.orgs.a1)
+    link = scanned_link(login(world.users.secretary), m)
+    login(world.users.member).post(link)
+    host = login(world.users.secretary)
+    form = host.get(reverse("meetings:edit", args=[m.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("host", "recorder", "starts_at")}
+    data.update(status="held", held_on=m.held_on.isoformat())
+    response = host.post(reverse("meetings:edit", args=[m.pk]), data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    present = set(Attendance.objects.filter(meeting=m, status="present").values_list("member_id", flat=True))
+    assert present == {world.members.me.pk}
+    assert Attendance.objects.filter(meeting=m).count() == 4  # everyone due is on the record, 3 absent
 
 
 @pytest.mark.parametrize("name,content,ok", [
@@ -154,7 +204,7 @@ def test_a_too_large_attachment_is_refused(world, login, settings, tmp_path):
 
 def test_the_ledger_is_generated_from_the_records(world, login):
     m = meeting_for(world.orgs.a1, present=world.members.a1[:3], minutes="传达学习上级精神")
-    Attendance.objects.create(meeting=m, member=world.members.a1[3], status="leave", reason="出差")
+    Attendance.objects.filter(meeting=m, member=world.members.a1[3]).update(status="leave", reason="出差")
     client = login(world.users.inspector)
     year = m.held_on.year
     xlsx = client.get(reverse("meetings:ledger", args=[world.orgs.a1.pk, year, "xlsx"]))
@@ -182,3 +232,27 @@ def test_evaluation_grades_full_members_and_warns_above_a_third(world, login):
     assert m.grades.count() == 4  # the probationary member is not graded
     body = client.get(reverse("meetings:grades", args=[m.pk])).content.decode()
     assert "超过参评人数 4 的三分之一" in body
+
+
+def test_a_member_cannot_download_the_ledger_of_their_branch(world, login):
+    """Trust B1: the meeting pages are 404 to a member, so is the ledger built from them."""
+    meeting_for(world.orgs.a1, present=world.members.a1, minutes="支委会研究人事")
+    member = login(world.users.member)
+    year = timezone.localdate().year
+    for fmt in ("xlsx", "docx"):
+        assert member.get(reverse("meetings:ledger", args=[world.orgs.a1.pk, year, fmt])).status_code == 404
+
+
+@pytest.mark.parametrize("year", [0, 1, 99999, 10 ** 30])
+def test_an_out_of_range_ledger_year_is_a_404(world, login, year):
+    assert login(world.users.secretary).get(f"/meetings/org/{world.orgs.a1.pk}/ledger/{year}.xlsx").status_code == 404
+
+
+def test_ledger_cells_that_look_like_formulas_stay_text(world, login):
+    """Trust D: minutes typed as "=HYPERLINK(…)" come back as text, not a live formula."""
+    meeting_for(world.orgs.a1, present=world.members.a1, place="=HYPERLINK(\"http://x\",\"点我\")")
+    body = login(world.users.secretary).get(reverse("meetings:ledger", args=[world.orgs.a1.pk, timezone.localdate().year, "xlsx"])).content
+    from openpyxl import load_workbook
+
+    cell = load_workbook(io.BytesIO(body)).active["D3"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"

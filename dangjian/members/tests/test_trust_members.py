@@ -1,0 +1,60 @@
+"""Trust B3, C, D, E on the roster: bad filters are messages, the export follows what is shown, full ID numbers
+are searched only by those who may see them, and formulas never come back alive."""
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from dangjian.members.models import Member
+
+
+def xlsx_rows(response):
+    body = b"".join(response.streaming_content)
+    return list(load_workbook(io.BytesIO(body), read_only=True)["花名册"].iter_rows(values_only=True))[1:]
+
+
+@pytest.mark.parametrize("year", ["0", "-5", "99999999999999999999", "2010.5", "abc"])
+def test_an_out_of_range_joined_year_is_a_message_everywhere(world, login, year):
+    client = login(world.users.group_admin)
+    page = client.get(reverse("members:list"), {"joined_year": year})
+    assert page.status_code == 200 and "没有符合条件的党员" in page.content.decode()
+    assert "筛选条件有误" in page.content.decode()
+    export = client.get(reverse("members:export"), {"joined_year": year})
+    assert export.status_code == 400 and "未导出任何数据" in export.content.decode()
+    api = APIClient()
+    api.force_authenticate(world.users.group_admin)
+    assert api.get("/api/members/", {"joined_year": year}).status_code == 400
+
+
+def test_the_export_link_follows_the_filters_after_an_htmx_update(world, login):
+    client = login(world.users.group_admin)
+    partial = client.get(reverse("members:list"), {"org": world.orgs.b.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="export-link"' in partial and 'hx-swap-oob="true"' in partial
+    href = partial.split('id="export-link"', 1)[1].split('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert f"org={world.orgs.b.pk}" in href
+    assert len(xlsx_rows(client.get(href))) == 3
+
+
+def test_an_inspector_cannot_find_a_member_by_full_id_number(world, login):
+    """A masked number plus the birth date would otherwise be completed by trying the check characters."""
+    target = world.members.a1[1]
+    inspector = login(world.users.inspector)
+    body = inspector.get(reverse("members:list"), {"q": target.id_number}).content.decode()
+    assert "没有符合条件的党员" in body
+    api = APIClient()
+    api.force_authenticate(world.users.inspector)
+    assert api.get("/api/members/", {"q": target.id_number}).json()["count"] == 0
+    assert len(xlsx_rows(inspector.get(reverse("members:export"), {"q": target.id_number}))) == 0
+    # those who may see the number find the person by it
+    secretary = login(world.users.secretary)
+    assert len(xlsx_rows(secretary.get(reverse("members:export"), {"q": target.id_number}))) == 1
+
+
+def test_roster_cells_that_look_like_formulas_are_exported_as_text(world, login):
+    Member.objects.filter(pk=world.members.a1[1].pk).update(job="=HYPERLINK(\"http://x\",\"x\")", unit="+1+1")
+    response = login(world.users.secretary).get(reverse("members:export"))
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [c for row in wb["花名册"].iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+"]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
