@@ -224,7 +224,8 @@ def hand_written_rollup(root, chosen, today):
         due_sql = " OR ".join(sql for sql, _p in due) or "1=0"
         lectured = " AND m.secretary_lectured" if rule.condition == "secretary_lectured" else ""
         committee = (" AND EXISTS (SELECT 1 FROM orgs_committeemember cm JOIN orgs_committee k ON k.id = cm.committee_id"
-                     " WHERE k.organization_id = o.id AND k.ended_on IS NULL GROUP BY cm.committee_id HAVING COUNT(*) >= 3)"
+                     " WHERE k.organization_id = o.id AND k.elected_on <= %s AND (k.ended_on IS NULL OR k.ended_on >= %s)"
+                     " GROUP BY cm.committee_id HAVING COUNT(*) >= 3)"
                      if rule.requires_committee else "")
         excl = "".join(" AND o.path NOT LIKE %s" for _e in exclude)
         parts.append(
@@ -239,7 +240,7 @@ def hand_written_rollup(root, chosen, today):
         params += ([f"{rule.meeting_kind}:{rule.condition}"] + [p for _s, ps in overdue for p in ps]
                    + [p for _s, ps in due for p in ps] + sum_params
                    + [rule.meeting_kind, spans[0].start, spans[-1].end, rule.org_kind, include + "%"]
-                   + [e + "%" for e in exclude])
+                   + [e + "%" for e in exclude] + ([chosen.end, chosen.start] if rule.requires_committee else []))
     result = {}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
