@@ -53,5 +53,8 @@ class AccountGrantForm(forms.Form):
                 self.add_error("member_id_number", _("在该组织中找不到此身份证号的党员"))
             elif member.user_id and (existing is None or member.user_id != existing.pk):
                 self.add_error("member_id_number", _("该党员已关联其他账号"))
+            elif existing is not None and Member.objects.filter(user=existing).exclude(pk=member.pk).exists():
+                # One account, one member record (Member.user is one-to-one).
+                self.add_error("username", _("该账号已关联另一名党员的档案，不能再关联此党员"))
             cleaned["member"] = member
         return cleaned

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from dangjian.core.views import ensure_in_scope
 from dangjian.members.models import Member
 
-from .models import Committee, CommitteeMember, Organization, validate_parent
+from .models import Committee, CommitteeMember, Organization, OrgKind, validate_parent
 
 
 class SubqueryCount(Subquery):
@@ -47,8 +47,13 @@ def children_with_member_counts(parent, children):
         .values_list("prefix", "n")
     )
     children = list(children)
+    # A 党小组's members belong to its branch (Member.organization) and name the group in party_group:
+    # counted by that link, or every group would show 0 while its page lists its members.
+    groups = [c.pk for c in children if c.kind == OrgKind.GROUP]
+    in_group = dict(Member.objects.on_roll().filter(party_group__in=groups).values("party_group")
+                    .annotate(n=Count("id")).order_by().values_list("party_group", "n")) if groups else {}
     for child in children:
-        child.member_count = counts.get(child.path, 0)
+        child.member_count = in_group.get(child.pk, 0) if child.kind == OrgKind.GROUP else counts.get(child.path, 0)
     return children
 
 

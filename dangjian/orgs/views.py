@@ -30,7 +30,10 @@ def tree_roots(user):
     paths = grant_paths(user, "view")
     if paths:
         return qs.filter(path__in=paths)
-    return qs.order_by("depth")[:1]
+    # A member without a grant: their own organization (the topmost one they can see), as a filter rather
+    # than a slice, so the caller can still order it.
+    first = qs.order_by("depth", "path").values_list("pk", flat=True).first()
+    return qs.filter(pk=first) if first else qs.none()
 
 
 @login_required
