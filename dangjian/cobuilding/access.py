@@ -1,11 +1,12 @@
 """Read access granted by an agreement, not by the tree (互相观摩点评).
 
-While an agreement is in force (status 生效 and today inside its period), a user whose scope covers one
-internal party may read the organization-life records of the OTHER internal parties' subtrees — only the
-三会一课 and 主题党日 held inside the agreement's period. Nothing else of theirs, and nothing once the
-agreement ends. Meeting.objects.visible_to adds this as a second source next to the tree scope.
+While an agreement is in force (status 生效, every internal party has confirmed it, and today inside its
+period), a user whose scope covers one internal party may read the organization-life records of the OTHER
+internal parties' subtrees — only the 三会一课 and 主题党日 held inside the agreement's period. Nothing else of
+theirs, and nothing once the agreement ends. This app registers it with core.scope as a source for
+meetings.Meeting (apps.py); the meetings app never imports it.
 """
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from dangjian.core.scope import grant_paths
@@ -25,9 +26,12 @@ def review_grants(user, today=None):
     paths = tuple(grant_paths(user, "view"))
     if not paths or user.is_superuser:
         return []
+    unconfirmed = Party.objects.filter(agreement=OuterRef("agreement"), organization__isnull=False,
+                                       confirmed_at__isnull=True)
     mine = Party.objects.visible_to(user).filter(
         organization__isnull=False, agreement__status="in_force",
-        agreement__starts_on__lte=today, agreement__ends_on__gte=today).select_related("agreement", "organization")
+        agreement__starts_on__lte=today, agreement__ends_on__gte=today).filter(~Exists(unconfirmed)).select_related(
+        "agreement", "organization")
     out = []
     for party in mine:
         others = [p.organization.path for p in Party.objects.filter(agreement=party.agreement, organization__isnull=False)
@@ -60,3 +64,19 @@ def reviewer_party_for(user, meeting, today=None):
         if in_period and any(o.startswith(tuple(paths)) for o in org_paths):
             return party
     return None
+
+
+def reviewable_source(user, action):
+    """The scope source for meetings.Meeting: a Q, or None when no agreement grants this user anything."""
+    if action != "view" or not review_grants(user):
+        return None
+    return reviewable_q(user)
+
+
+def meeting_reviews_panel(request, meeting):
+    """The 观摩点评 section of a meeting page: the reviews, and the form for a reviewing party."""
+    party = reviewer_party_for(request.user, meeting)
+    reviews = list(meeting.reviews.select_related("reviewer_party__organization", "reviewer_party__external"))
+    if party is None and not reviews:
+        return None
+    return {"template": "cobuilding/_meeting_reviews.html", "review_party": party, "reviews": reviews}

@@ -18,7 +18,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = ["title", "level", "starts_on", "ends_on", "signed_on", "status", "document"]
+        fields = ["title", "level", "starts_on", "ends_on", "signed_on", "document"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "signed_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):

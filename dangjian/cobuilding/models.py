@@ -61,6 +61,9 @@ class Agreement(models.Model):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("结束日期不能早于开始日期")})
 
+    def unconfirmed_parties(self):
+        return self.parties.filter(organization__isnull=False, confirmed_at__isnull=True)
+
 
 class Party(models.Model):
     """One side of an agreement: an organization in the tree, or an external partner."""
@@ -74,6 +77,11 @@ class Party(models.Model):
                                  related_name="cobuilding_parties", verbose_name=_("外部组织"))
     contact = models.CharField(_("联系人"), max_length=40, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # An agreement grants one side read access to the other's records: it comes into force only when every
+    # internal party has confirmed it (its org admin, or a superior covering it) — never by one side alone.
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("确认人"))
 
     objects = ScopedManager()
 

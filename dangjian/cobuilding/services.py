@@ -1,34 +1,71 @@
 """Agreement writes: sign (create with parties and targets), renew for the next year, record activities."""
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.accounts.roles import MANAGE_GRANTS
 from dangjian.core.dates import add_years
 from dangjian.core.scope import user_can
 
 from .models import Activity, Agreement, AgreementStatus, Party, Target
 
 
+def can_confirm(user, party):
+    """The party's org admin, or a superior whose subtree covers it (granting access is a grant)."""
+    return party.organization_id is not None and user_can(user, MANAGE_GRANTS, party.organization)
+
+
+def confirm_covered_parties(agreement, by):
+    """Confirm every internal party `by` may confirm; the agreement comes into force once none is left."""
+    now = timezone.now()
+    for party in agreement.unconfirmed_parties().select_related("organization"):
+        if can_confirm(by, party):
+            party.confirmed_at, party.confirmed_by = now, by
+            party.save(update_fields=["confirmed_at", "confirmed_by"])  # one by one, for the change log
+    if agreement.status == AgreementStatus.DRAFT and not agreement.unconfirmed_parties().exists():
+        agreement.status = AgreementStatus.IN_FORCE
+        agreement.save(update_fields=["status"])
+    return agreement
+
+
 @transaction.atomic
 def create_agreement(*, by, fields, organizations, externals, targets):
     """At least one internal party must be in the creator's scope; the other side may be anywhere (a
-    pairing crosses subtrees by nature) and sees the agreement through its own scope."""
+    pairing crosses subtrees by nature) and sees the agreement through its own scope. It starts as a draft
+    and comes into force only when every internal party has confirmed it."""
     if len(organizations) + len(externals) < 2:
         raise ValidationError(_("共建协议至少需要两方"))
     if not any(user_can(by, "manage_org", o) for o in organizations):
         raise ValidationError(_("至少一方须为您管辖范围内的党组织"))
-    agreement = Agreement(created_by=by, **fields)
+    fields = {k: v for k, v in fields.items() if k != "status"}
+    agreement = Agreement(created_by=by, status=AgreementStatus.DRAFT, **fields)
     agreement.full_clean(exclude=["created_by", "renewed_from"])
     agreement.save()
     Party.objects.bulk_create([Party(agreement=agreement, organization=o) for o in organizations]
                               + [Party(agreement=agreement, external=e) for e in externals])
     Target.objects.bulk_create([Target(agreement=agreement, **t) for t in targets])
-    return agreement
+    return confirm_covered_parties(agreement, by)
+
+
+@transaction.atomic
+def confirm_party(*, party, by):
+    if not can_confirm(by, party):
+        raise PermissionDenied
+    return confirm_covered_parties(party.agreement, by)
+
+
+def set_status(agreement, status, *, by):
+    """生效 is reached by confirmation only; a party may end (or mark evaluated) its agreement."""
+    if status == AgreementStatus.IN_FORCE and agreement.unconfirmed_parties().exists():
+        raise ValidationError(_("尚有共建方未确认，协议不能生效"))
+    agreement.status = status
 
 
 @transaction.atomic
 def renew(agreement, *, by):
-    """Next year's agreement as a draft, with the same parties and targets."""
+    """Next year's agreement as a draft, with the same parties and targets; each side confirms it again
+    (the draft is there to be adjusted first, so not even the renewer's side is confirmed yet)."""
     new = Agreement.objects.create(
         title=agreement.title, level=agreement.level, starts_on=add_years(agreement.starts_on, 1),
         ends_on=add_years(agreement.ends_on, 1), status=AgreementStatus.DRAFT, renewed_from=agreement, created_by=by)

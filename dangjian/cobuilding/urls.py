@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/meetings/<int:meeting_pk>/link/", views.link_meeting, name="link_meeting"),
     path("<int:pk>/outputs/add/", views.add_output, name="add_output"),
     path("<int:pk>/renew/", views.renew, name="renew"),
+    path("<int:pk>/parties/<int:party_pk>/confirm/", views.confirm, name="confirm"),
     path("outputs/<int:pk>/file/", views.output_file, name="output_file"),
     path("photos/<int:pk>/", views.photo, name="photo"),
 ]

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.core.scope import user_can
+
 from . import progress, services
 from .forms import ActivityForm, AgreementForm, OutputForm
 from .models import Agreement, Category, Output
@@ -25,7 +27,7 @@ def agreement_list(request):
 def create(request):
     form = AgreementForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in ("title", "level", "starts_on", "ends_on", "signed_on", "status", "document")}
+        fields = {k: form.cleaned_data[k] for k in ("title", "level", "starts_on", "ends_on", "signed_on", "document")}
         try:
             agreement = services.create_agreement(by=request.user, fields=fields, organizations=form.cleaned_data["org_codes"],
                                                   externals=list(form.cleaned_data["externals"]), targets=form.cleaned_data["targets"])
@@ -33,6 +35,8 @@ def create(request):
             form.add_error(None, e.messages[0])
         else:
             messages.success(request, _("已登记共建协议：%(t)s") % {"t": agreement.title})
+            if agreement.unconfirmed_parties().exists():
+                messages.info(request, _("协议须经各共建方确认后生效，在此之前不授予任何查阅权限"))
             return redirect(agreement)
     return render(request, "cobuilding/form.html", {"form": form})
 
@@ -56,6 +60,8 @@ def detail(request, pk):
         "outputs": agreement.outputs.select_related("party__organization", "party__external"),
         "linkable": services.linkable_meetings(agreement) if can_change else [],
         "can_change": can_change,
+        "confirmable": [p for p in agreement.unconfirmed_parties().select_related("organization")
+                        if services.can_confirm(request.user, p)],
         "activity_form": ActivityForm(agreement=agreement), "output_form": OutputForm(agreement=agreement),
     })
 
@@ -180,13 +186,19 @@ def edit(request, pk):
     from .models import AgreementStatus
 
     agreement = _agreement(request, pk, "manage_org")
-    parties = list(agreement.parties.select_related("organization", "external"))
+    parties = list(agreement.parties.select_related("organization", "external__owner"))
+    # A party edits its own contacts, not the other side's.
+    for p in parties:
+        owner = p.organization if p.organization_id else p.external.owner
+        p.editable = owner is not None and user_can(request.user, "manage_org", owner)
+    statuses = [(v, label) for v, label in AgreementStatus.choices
+                if v != AgreementStatus.IN_FORCE or agreement.status == AgreementStatus.IN_FORCE]
     if request.method == "POST":
         status = request.POST.get("status")
-        if status in AgreementStatus.values:
-            agreement.status = status
-        doc = request.FILES.get("document")
         try:
+            if status in AgreementStatus.values and status != agreement.status:
+                services.set_status(agreement, status, by=request.user)
+            doc = request.FILES.get("document")
             if doc:
                 from dangjian.meetings.attachments import check_attachment
 
@@ -197,13 +209,26 @@ def edit(request, pk):
             return redirect("cobuilding:edit", agreement.pk)
         agreement.save()
         for p in parties:
+            if not p.editable:
+                continue
             p.contact = request.POST.get(f"contact_{p.pk}", p.contact)[:40]
             p.phone = request.POST.get(f"phone_{p.pk}", p.phone)[:30]
             p.save(update_fields=["contact", "phone"])
         messages.success(request, _("已保存"))
         return redirect(agreement)
-    return render(request, "cobuilding/edit.html", {"agreement": agreement, "parties": parties,
-                                                    "statuses": AgreementStatus.choices})
+    return render(request, "cobuilding/edit.html", {"agreement": agreement, "parties": parties, "statuses": statuses})
+
+
+@login_required
+@require_POST
+def confirm(request, pk, party_pk):
+    """A party's org admin (or a superior covering it) confirms the agreement for that party."""
+    agreement = _agreement(request, pk)
+    party = get_object_or_404(agreement.parties.select_related("organization"), pk=party_pk, confirmed_at__isnull=True)
+    services.confirm_party(party=party, by=request.user)
+    agreement.refresh_from_db()
+    messages.success(request, _("已确认。") + (_("协议已生效") if agreement.status == "in_force" else _("待其他共建方确认")))
+    return redirect(agreement)
 
 
 @login_required

@@ -10,6 +10,41 @@ from django.db.models import Q
 
 from dangjian.accounts.roles import ROLE_ACTIONS, SELF_ACTIONS
 
+# Grants that do not come from the tree (an agreement's mutual review, a peer-review round): each is a
+# source registered by the app that owns it, at app ready, for one model label. The scoped model asks every
+# source through `sources_q` — so no lower app imports a higher one to learn about its grants.
+_SOURCES = {}
+
+
+def register_source(model_label, name, q_for):
+    """Register `q_for(user, action)` → a Q on the model (or None for nothing) as a further scope source."""
+    _SOURCES.setdefault(model_label, {})[name] = q_for
+
+
+def sources_q(model, user, action):
+    """The OR of every registered source's Q for `model`, or None when no source grants anything."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    q = None
+    for q_for in _SOURCES.get(model._meta.label, {}).values():
+        extra = q_for(user, action)
+        if extra is not None:
+            q = extra if q is None else q | extra
+    return q
+
+
+# Panels other apps add to a page of this one (the same inversion as scope sources): a panel function
+# (request, obj) → {"template": ..., **context} or None.
+_PANELS = {}
+
+
+def register_panel(page, name, panel):
+    _PANELS.setdefault(page, {})[name] = panel
+
+
+def panels_for(page, request, obj):
+    return [p for p in (panel(request, obj) for panel in _PANELS.get(page, {}).values()) if p]
+
 
 def grant_paths(user, action):
     """Minimal set of organization paths on which `user` may perform `action` (cached per user object)."""

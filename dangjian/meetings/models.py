@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import ScopedManager, ScopedQuerySet
+from dangjian.core.scope import ScopedManager, ScopedQuerySet, sources_q
 
 
 class MeetingKind(models.TextChoices):
@@ -33,12 +33,10 @@ class MeetingQuerySet(ScopedQuerySet):
         Writing: only through the host organization's scope."""
         if action == "view":
             q = Q(pk__in=MeetingOrganization.objects.visible_to(user, action).values("meeting_id"))
-            if user is not None and user.is_authenticated:
-                # a second, narrower source: reading another party's records granted by a co-building agreement
-                from dangjian.cobuilding.access import review_grants, reviewable_q
-
-                if review_grants(user):
-                    q |= Q(pk__in=Meeting.objects.filter(reviewable_q(user)).values("pk"))
+            # further, narrower sources registered by other apps (e.g. a co-building agreement's mutual review)
+            extra = sources_q(Meeting, user, action)
+            if extra is not None:
+                q |= Q(pk__in=Meeting.objects.filter(extra).values("pk"))
             return self.filter(q)
         return super().visible_to(user, action)
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.scope import user_can
+from dangjian.core.scope import panels_for, user_can
 from dangjian.core.views import OutOfScope
 from dangjian.core.xlsx import text_row
 from dangjian.orgs.models import Organization, OrgKind
@@ -87,13 +87,10 @@ def detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("organization", "host", "recorder"), pk=pk)
     from .views_record import detail_context
 
-    from dangjian.cobuilding.access import reviewer_party_for
-
-    rows = meeting.attendance.select_related("member").order_by("status", "member__name")
+    rows = meeting.attendance.select_related("member").order_by("status", "member__name_initials", "member__name")
     return render(request, "meetings/detail.html", {
-        "review_party": reviewer_party_for(request.user, meeting),
         "host_visible": Organization.objects.visible_to(request.user).filter(pk=meeting.organization_id).exists(),
-        "reviews": meeting.reviews.select_related("reviewer_party__organization", "reviewer_party__external"),
+        "panels": panels_for("meetings.detail", request, meeting),
         "meeting": meeting, "rows": rows, "summary": services.attendance_summary(meeting),
         "orgs": meeting.participants.order_by("path"), **detail_context(request, meeting),
     })

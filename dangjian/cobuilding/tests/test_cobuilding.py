@@ -237,3 +237,42 @@ def test_a_custom_target_counts_its_evidence(world, pairing):
     Output.objects.create(agreement=pairing, kind="other", title="阵地挂牌", produced_on=datetime.date(2026, 9, 1))
     Output.objects.create(agreement=pairing, kind="theory", title="不计入", produced_on=datetime.date(2026, 9, 1))
     assert progress.count_for(t) == (1, []) and t.title.startswith("共建一处党员活动阵地")
+
+
+def test_one_party_alone_cannot_put_an_agreement_in_force(world, login):
+    """Trust B2: A's admin signs with B as 生效 — it stays a draft granting nothing until B's admin confirms."""
+    from django.utils import timezone
+
+    from dangjian.accounts import roles
+    from dangjian.factories import UserFactory, grant
+
+    today = timezone.localdate()
+    a_admin = UserFactory(username="a_admin")
+    grant(a_admin, world.orgs.a, roles.ORG_ADMIN)
+    theme = Meeting.objects.create(organization=world.orgs.b1, kind="theme_day", topic="B1主题党日", held_on=today)
+    MeetingOrganization.objects.create(meeting=theme, organization=world.orgs.b1)
+    client = login(a_admin)
+    response = client.post(reverse("cobuilding:create"), {
+        "title": "A单方签订", "level": "committee", "starts_on": f"{today.year}-01-01", "ends_on": f"{today.year}-12-31",
+        "status": "in_force", "org_codes": "A,B", "t0_measure": "exchange", "t0_min_count": 4, "t0_who": "jointly"})
+    assert response.status_code == 302
+    ag = Agreement.objects.get(title="A单方签订")
+    assert ag.status == "draft" and ag.unconfirmed_parties().get().organization_id == world.orgs.b.pk
+    assert client.get(reverse("meetings:detail", args=[theme.pk])).status_code == 404
+    # nor can A put it in force on the edit page, or confirm for B, or edit B's contacts
+    client.post(reverse("cobuilding:edit", args=[ag.pk]), {"status": "in_force"})
+    b_party = ag.parties.get(organization=world.orgs.b)
+    client.post(reverse("cobuilding:edit", args=[ag.pk]), {"status": "draft", f"contact_{b_party.pk}": "冒名"})
+    assert client.post(reverse("cobuilding:confirm", args=[ag.pk, b_party.pk])).status_code == 403
+    ag.refresh_from_db()
+    b_party.refresh_from_db()
+    assert ag.status == "draft" and b_party.contact != "冒名" and b_party.confirmed_at is None
+    assert client.get(reverse("meetings:detail", args=[theme.pk])).status_code == 404
+    # B's admin confirms: now it is in force and grants the review
+    assert login(world.users.outsider).post(reverse("cobuilding:confirm", args=[ag.pk, b_party.pk])).status_code == 302
+    ag.refresh_from_db()
+    assert ag.status == "in_force"
+    from dangjian.core.scope import forget_grants
+
+    forget_grants(a_admin)
+    assert login(a_admin).get(reverse("meetings:detail", args=[theme.pk])).status_code == 200

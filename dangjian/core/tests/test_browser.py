@@ -129,7 +129,6 @@ def test_admin_signs_an_agreement_records_a_joint_activity_and_progress_moves(wo
     page.select_option("#id_level", "committee")
     page.fill("#id_starts_on", f"{year}-01-01")
     page.fill("#id_ends_on", f"{year}-12-31")
-    page.select_option("#id_status", "in_force")
     page.fill("#id_org_codes", "A,B")
     page.select_option("#id_t0_measure", "exchange")
     page.fill("#id_t0_min_count", "4")
@@ -139,6 +138,8 @@ def test_admin_signs_an_agreement_records_a_joint_activity_and_progress_moves(wo
     page.click("button:has-text('保存')")
     page.wait_for_selector("#progress")
     assert "0/4" in page.inner_text("#progress")
+    assert "生效" in page.inner_text("h1")  # the group admin covers both parties: confirmed for both at once
+    assert "<" not in page.title()
     page.click("summary:has-text('登记共建活动')")
     page.fill("form[action$='/activities/add/'] #id_title", "党建共创共建“结对子”交流培训班")
     page.fill("form[action$='/activities/add/'] #id_held_on", f"{year}-04-27")
