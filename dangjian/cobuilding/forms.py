@@ -37,6 +37,10 @@ class AgreementForm(forms.ModelForm):
                                                          required=False)
             self.target_rows.append([self[f"t{i}_{f}"] for f in ("measure", "category", "output_kind", "min_count", "who")])
 
+    def agreement_fields(self):
+        """The agreement's own fields (the target rows are laid out as a table of their own)."""
+        return [f for f in self.visible_fields() if not (f.name[:1] == "t" and f.name[1:2].isdigit())]
+
     def clean_org_codes(self):
         codes = [c.strip() for c in self.cleaned_data["org_codes"].replace("，", ",").split(",") if c.strip()]
         found = {o.code: o for o in Organization.objects.filter(code__in=codes)}
