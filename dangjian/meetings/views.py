@@ -123,8 +123,8 @@ def failing(request, org_pk):
         status = compliance.OVERDUE
     orgs = compliance.failing(org, chosen, Organization.objects.visible_to(request.user), key, status, today)
     rule = next((r for r, _i, _e in compliance.rule_groups(org) if r.key == key), None)
-    if rule is None:
-        raise PermissionDenied
+    if rule is None:  # no such rule (a hand-edited link): back to the organization's compliance page
+        return redirect("meetings:compliance", org.pk)
     if request.GET.get("format") == "xlsx":
         return _failing_xlsx(org, chosen, rule, status, orgs)
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))

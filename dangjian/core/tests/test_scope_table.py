@@ -1,0 +1,258 @@
+"""The scope table: every URL pattern of the app, from the URL resolver, with what a persona outside the object's
+subtree gets. A new pattern without an entry fails `test_every_url_pattern_is_in_the_table`, so a new capability
+is covered by construction.
+
+The objects all live in branch A2 (or hang from it). Out of scope are A1's secretary and member (the sibling
+branch) and B's org admin (the sibling company). Each of them reads (GET) and writes (POST/PATCH with a valid
+CSRF token) every object URL; the answer must be the table's, and the database must be the same afterwards.
+"""
+import datetime
+import json
+from types import SimpleNamespace
+
+import pytest
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from dangjian.accounts import roles
+from dangjian.factories import UserFactory, grant, make_committee
+
+# Namespaces and names that are not organization data: Django's own admin (superusers only), language switch,
+# API schema and docs.
+OUTSIDE_THE_TABLE = {"admin", "set_language", "api-schema", "api-docs"}
+
+NOT_FOUND, NOT_ALLOWED, FORBIDDEN, REDIRECT = 404, 405, 403, 302
+
+# Patterns with no object in them: each lists or creates only within the user's own scope (tested by the page
+# scope matrix and the crawl). Listed here so a new one is a conscious decision.
+NO_OBJECT = {
+    "home", "login", "logout", "password_change", "password_change_done", "grants", "api-token", "api-root",
+    "orgs:tree", "orgs:external_list", "orgs:external_create",
+    "members:list", "members:create", "members:import", "members:import_template", "members:import_confirm",
+    "members:export",
+    "reminders:inbox", "reminders:read", "reminders:regenerate",
+    "cobuilding:list", "cobuilding:create", "cobuilding:overview",
+    "org-list", "member-list", "meeting-list",
+}
+
+# (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
+SCOPE_TABLE = {
+    ("revoke_grant", "pk"): (lambda o: {"pk": o.grant.pk}, NOT_FOUND, NOT_FOUND),
+    ("orgs:detail", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("orgs:children", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("orgs:create", "parent_pk"): (lambda o: {"parent_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("orgs:edit", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("orgs:move", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("orgs:external_edit", "pk"): (lambda o: {"pk": o.external.pk}, NOT_FOUND, NOT_FOUND),
+    ("orgs:committee_create", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("orgs:committee_edit", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("members:detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("members:edit", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("members:transfer", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("members:end", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("members:add_post", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:list", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:choose_kind", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:record", "kind,org_pk"): (lambda o: {"org_pk": o.a2.pk, "kind": "general_assembly"}, NOT_FOUND, NOT_FOUND),
+    ("meetings:detail", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:edit", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:unlock", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:qr", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:qr_code", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:live", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:add_vote", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("meetings:grades", "pk"): (lambda o: {"pk": o.evaluation.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:upload", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("meetings:download", "pk"): (lambda o: {"pk": o.attachment.pk}, NOT_FOUND, NOT_FOUND),
+    # a signed sign-in link: the page answers, but names nothing and records nothing for those not due
+    ("meetings:checkin", "token"): (lambda o: {"token": o.checkin_token}, 200, 200),
+    ("meetings:ledger", "fmt,org_pk,year"): (lambda o: {"org_pk": o.a2.pk, "year": o.year, "fmt": "xlsx"}, NOT_FOUND, NOT_FOUND),
+    ("meetings:compliance", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:failing", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:rules", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("meetings:override", "org_pk,rule_pk"): (lambda o: {"org_pk": o.a2.pk, "rule_pk": o.rule.pk}, NOT_FOUND, NOT_FOUND),
+    # a calendar feed is a capability URL (calendar apps cannot log in): it serves its owner's feed to whoever
+    # holds the token, session or not; the owner can regenerate it. A wrong token is a 404 (test below).
+    ("reminders:ical", "token"): (lambda o: {"token": o.feed_token}, 200, 200),
+    ("cobuilding:review", "meeting_pk"): (lambda o: {"meeting_pk": o.meeting.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("cobuilding:edit", "pk"): (lambda o: {"pk": o.agreement.pk}, NOT_FOUND, NOT_FOUND),
+    ("cobuilding:evaluate", "pk"): (lambda o: {"pk": o.agreement.pk}, NOT_FOUND, NOT_FOUND),
+    ("cobuilding:document", "pk"): (lambda o: {"pk": o.agreement.pk}, NOT_FOUND, NOT_FOUND),
+    ("cobuilding:detail", "pk"): (lambda o: {"pk": o.agreement.pk}, NOT_FOUND, NOT_FOUND),
+    ("cobuilding:add_activity", "pk"): (lambda o: {"pk": o.agreement.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("cobuilding:link_meeting", "meeting_pk,pk"): (lambda o: {"pk": o.agreement.pk, "meeting_pk": o.meeting.pk},
+                                                   NOT_ALLOWED, NOT_FOUND),
+    ("cobuilding:add_output", "pk"): (lambda o: {"pk": o.agreement.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("cobuilding:renew", "pk"): (lambda o: {"pk": o.agreement.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("cobuilding:confirm", "party_pk,pk"): (lambda o: {"pk": o.agreement.pk, "party_pk": o.party.pk},
+                                            NOT_ALLOWED, NOT_FOUND),
+    ("cobuilding:output_file", "pk"): (lambda o: {"pk": o.output.pk}, NOT_FOUND, NOT_FOUND),
+    ("cobuilding:photo", "pk"): (lambda o: {"pk": o.photo.pk}, NOT_FOUND, NOT_FOUND),
+    ("org-detail", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("org-detail", "format,pk"): (lambda o: {"pk": o.a2.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
+    ("member-detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("member-detail", "format,pk"): (lambda o: {"pk": o.member.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
+    ("meeting-detail", "pk"): (lambda o: {"pk": o.meeting.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("meeting-detail", "format,pk"): (lambda o: {"pk": o.meeting.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
+    # list URLs with a format suffix: like the plain list, scoped
+    ("org-list", "format"): None, ("member-list", "format"): None, ("meeting-list", "format"): None,
+    ("api-root", "format"): None,
+}
+
+
+def url_patterns():
+    """(name, "arg,arg") for every pattern the app serves, outside Django's admin."""
+    found = set()
+
+    def walk(resolver, namespace):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(x for x in (namespace, p.namespace) if x)
+                if p.namespace in OUTSIDE_THE_TABLE:
+                    continue
+                walk(p, ns)
+            elif isinstance(p, URLPattern):
+                name = ":".join(x for x in (namespace, p.name) if x) if p.name else None
+                if name in OUTSIDE_THE_TABLE:
+                    continue
+                args = ",".join(sorted(p.pattern.regex.groupindex))
+                found.add((name or str(p.pattern), args))
+
+    walk(get_resolver(), "")
+    return found
+
+
+def test_every_url_pattern_is_in_the_table():
+    missing = [p for p in url_patterns() if p not in SCOPE_TABLE and not (p[1] == "" and p[0] in NO_OBJECT)]
+    assert not missing, f"URL patterns without a scope-table entry (say what an out-of-scope persona gets): {missing}"
+    stale = [k for k in SCOPE_TABLE if k not in url_patterns()]
+    assert not stale, f"scope-table entries for URL patterns that no longer exist: {stale}"
+
+
+@pytest.fixture
+def a2_objects(world, settings, tmp_path):
+    """One of everything, in branch A2."""
+    from dangjian.cobuilding import services as cobuilding
+    from dangjian.cobuilding.models import ActivityPhoto, Output
+    from dangjian.meetings import services as meetings
+    from dangjian.meetings.defaults import ensure_default_rules
+    from dangjian.meetings.models import Attachment, Rule, Vote
+    from dangjian.meetings.views_record import checkin_link
+    from dangjian.orgs.models import ExternalOrganization
+    from dangjian.reminders.models import CalendarFeed
+
+    settings.MEDIA_ROOT = tmp_path
+    a2, admin = world.orgs.a2, world.users.group_admin
+    make_committee(a2, world.members.a2)
+    today = timezone.localdate()
+    marks = {m.pk: ("present", "") for m in world.members.a2}
+    meeting = meetings.record_meeting(host=a2, by=admin, attendance=marks, fields={
+        "kind": "general_assembly", "topic": "A2绝密议题", "held_on": today, "status": "held"})
+    Vote.objects.create(meeting=meeting, subject="A2表决", yes=3)
+    evaluation = meetings.record_meeting(host=a2, by=admin, attendance=marks, fields={
+        "kind": "evaluation", "topic": "A2民主评议", "held_on": today, "status": "held"})
+    attachment = Attachment.objects.create(meeting=meeting, file=ContentFile(b"%PDF-1.4 a2", name="a2.pdf"),
+                                           name="a2.pdf", size=11)
+    ensure_default_rules(Rule)
+    external = ExternalOrganization.objects.create(name="A2的外部伙伴", owner=a2)
+    agreement = cobuilding.create_agreement(
+        by=admin, fields={"title": "A2共建", "level": "branch", "starts_on": datetime.date(today.year, 1, 1),
+                          "ends_on": datetime.date(today.year, 12, 31)},
+        organizations=[a2], externals=[external], targets=[{"measure": "activity", "min_count": 2, "who": "jointly"}])
+    agreement.document.save("signed.pdf", ContentFile(b"%PDF-1.4 signed"))
+    activity = cobuilding.record_activity(agreement=agreement, by=admin, parties=list(agreement.parties.all()),
+                                          title="A2活动", held_on=today, category="study")
+    photo = ActivityPhoto.objects.create(activity=activity, file=ContentFile(b"\xff\xd8\xff\xe0", name="p.jpg"), name="p.jpg")
+    output = Output.objects.create(agreement=agreement, kind="theory", title="A2成果", produced_on=today,
+                                   file=ContentFile(b"%PDF-1.4", name="o.pdf"))
+    a2_user = UserFactory(username="a2_secretary")
+    a2_grant = grant(a2_user, a2, roles.BRANCH_COMMITTEE)
+
+    class Req:
+        def build_absolute_uri(self, path):
+            return "http://testserver" + path
+
+    token = checkin_link(Req(), meeting).split("/checkin/", 1)[1].rstrip("/")
+    return SimpleNamespace(
+        a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
+        rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
+        party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
+        checkin_token=token, feed_token=CalendarFeed.for_user(a2_user).token)
+
+
+def database_state():
+    """Every row of the app's data, serialized: before and after must be equal."""
+    from django.apps import apps
+
+    models = [m for m in apps.get_models() if m._meta.app_label in {
+        "orgs", "members", "accounts", "meetings", "cobuilding", "reminders", "auditlog", "auth", "authtoken"}]
+    return {m._meta.label: serializers.serialize("json", m._base_manager.order_by("pk")) for m in models}
+
+
+def csrf_client(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(reverse("password_change"))  # a form page sets the CSRF cookie
+    return client, client.cookies["csrftoken"].value
+
+
+WRITE_PAYLOAD = {"name": "篡改", "topic": "篡改", "status": "held", "title": "篡改", "reason": "篡改", "subject": "篡改",
+                 "yes": "9", "rating": "5", "comment": "篡改", "contact_1": "篡改", "kind": "internal",
+                 "to_org": "A1", "transferred_on": "2025-01-01", "ended_on": "2025-01-01", "end_reason": "deceased",
+                 "new_parent_code": "A1", "code": "X9", "enabled": "on", "period": "year", "min_count": "1"}
+
+OUT_OF_SCOPE = ["secretary", "member", "outsider"]
+
+
+@pytest.mark.parametrize("persona", OUT_OF_SCOPE)
+def test_out_of_scope_personas_get_the_tables_answer_and_change_nothing(world, a2_objects, persona):
+    user = getattr(world.users, persona)
+    client, token = csrf_client(user)
+    before = database_state()
+    wrong = []
+    for (name, _args), entry in SCOPE_TABLE.items():
+        if entry is None:
+            continue
+        kwargs, on_get, on_post = entry
+        url = reverse(name, kwargs=kwargs(a2_objects))
+        got = client.get(url).status_code
+        if got != on_get:
+            wrong.append(f"GET {url}: {got}, table says {on_get}")
+        if name.endswith("-detail"):  # the API: a write is PATCH with the session's CSRF token
+            got = client.patch(url, json.dumps({"name": "篡改", "topic": "篡改"}), content_type="application/json",
+                               HTTP_X_CSRFTOKEN=token).status_code
+        else:
+            got = client.post(url, {**WRITE_PAYLOAD, "csrfmiddlewaretoken": token}).status_code
+        if got != on_post:
+            wrong.append(f"POST {url}: {got}, table says {on_post}")
+    assert not wrong, "\n".join(wrong)
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("persona", OUT_OF_SCOPE)
+def test_object_pages_reveal_nothing_of_a2_to_out_of_scope_personas(world, a2_objects, persona):
+    client, _token = csrf_client(getattr(world.users, persona))
+    for (name, _args), entry in SCOPE_TABLE.items():
+        if entry is None:
+            continue
+        if name == "reminders:ical":  # the owner's capability URL (see the table)
+            continue
+        body = client.get(reverse(name, kwargs=entry[0](a2_objects))).content.decode(errors="replace")
+        assert "A2绝密议题" not in body and "A2共建" not in body, name
+
+
+def test_the_owner_reaches_every_object_url_so_the_table_tests_something(world, a2_objects):
+    """Each object URL answers the group admin (who holds A2) with no 404 or 500: the 404s above are scope."""
+    client, _token = csrf_client(world.users.group_admin)
+    for (name, _args), entry in SCOPE_TABLE.items():
+        if entry is None or name in ("reminders:ical",):  # a feed token is its owner's, not the admin's
+            continue
+        got = client.get(reverse(name, kwargs=entry[0](a2_objects))).status_code
+        assert got in (200, 302, 405), f"{name}: {got}"
+
+
+def test_a_wrong_calendar_token_is_a_404(world, a2_objects):
+    assert Client().get(reverse("reminders:ical", args=[a2_objects.feed_token[:-2] + "xx"])).status_code == 404
