@@ -35,7 +35,8 @@ def meeting_list(request, org_pk):
     page = Paginator(meetings, 30).get_page(request.GET.get("page"))
     return render(request, "meetings/list.html", {
         "org": org, "page": page, "kinds": MeetingKind.choices, "kind": kind, "year": timezone.localdate().year,
-        "can_add": user_can(request.user, "add", org), "query": f"kind={kind}" if kind else "",
+        "can_add": user_can(request.user, "add", org), "can_export": user_can(request.user, "export", org),
+        "query": f"kind={kind}" if kind else "",
     })
 
 

@@ -70,6 +70,9 @@ def detail(request, pk):
         "can_manage": user_can(user, MANAGE_ORG, org),
         "can_move": user_can(user, MOVE_ORG, org) and org.depth > 1,
     }
+    # Link a committee member's file only where the viewer may open it: no dead links for any persona.
+    context["readable_members"] = set(Member.objects.visible_to(user).filter(
+        pk__in=[s.member_id for s in context["seats"]]).values_list("pk", flat=True)) if committee else set()
     if org.kind == "group":
         context["members"] = Member.objects.visible_to(user).on_roll().filter(party_group=org)[:50]
         context["direct_count"] = Member.objects.visible_to(user).on_roll().filter(party_group=org).count()

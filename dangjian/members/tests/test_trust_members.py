@@ -58,3 +58,20 @@ def test_roster_cells_that_look_like_formulas_are_exported_as_text(world, login)
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cells = [c for row in wb["花名册"].iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+"]
     assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
+
+
+def test_the_change_log_masks_id_numbers_the_way_the_pages_do(world, login):
+    """Trust B5: one masking function for pages, API, exports and the change log."""
+    from auditlog.models import LogEntry
+
+    from dangjian.factories import next_id_number
+    from dangjian.members import idcard
+
+    m = world.members.a1[1]
+    old = m.id_number
+    m.id_number = next_id_number(m.birth_date, m.gender)
+    m.save()
+    entry = LogEntry.objects.get_for_object(m).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.changes["id_number"] == [idcard.mask(old), idcard.mask(m.id_number)]
+    body = login(world.users.group_admin).get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert idcard.mask(old) in body and old[-9:] not in body.replace(m.id_number, "")
