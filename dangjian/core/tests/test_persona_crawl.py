@@ -129,6 +129,11 @@ def demo(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+        # flush also removes what data migrations put in: the national default rulebook
+        from dangjian.meetings.defaults import ensure_default_rules
+        from dangjian.meetings.models import Rule
+
+        ensure_default_rules(Rule)
 
 
 @pytest.mark.django_db(transaction=False)
