@@ -15,7 +15,7 @@ from dangjian.accounts.roles import VIEW_IDCARD
 from dangjian.core.scope import grant_paths
 from dangjian.meetings.models import Meeting
 from dangjian.members import idcard
-from dangjian.members.models import Member
+from dangjian.members.models import EndReason, Member
 from dangjian.orgs.models import Organization, OrgKind, validate_parent
 from dangjian.orgs.services import create_organization
 
@@ -34,7 +34,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text=gettext_lazy("组织类型名称"))
     parent = scoped_org_field(required=False, allow_null=True,
                               help_text=gettext_lazy("上级组织 id（新建时必填；修改时只读，移动组织请用页面）"))
-    member_count = serializers.SerializerMethodField(help_text=gettext_lazy("本组织及全部下级的在册党员数（仅详情）"))
+    member_count = serializers.SerializerMethodField(
+        help_text=gettext_lazy("本组织及全部下级的在册党员数（仅详情；列表中为 null，以免每行一次计数）"))
 
     class Meta:
         model = Organization
@@ -54,8 +55,6 @@ class OrganizationSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         # The viewset annotates parent_id (one subquery); a freshly created org carries it from create().
         data["parent"] = getattr(instance, "parent_id", None)
-        if not hasattr(instance, "member_count"):
-            del data["member_count"]  # only the detail query counts members
         return data
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
@@ -103,6 +102,9 @@ class MemberSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     education_display = serializers.CharField(source="get_education_display", read_only=True)
+    # Read-only, and empty for a member on the roll: documented with the blank value it does take.
+    end_reason = serializers.ChoiceField(choices=EndReason.choices, allow_blank=True, read_only=True,
+                                         help_text=gettext_lazy("党籍终止原因；在册党员为空"))
     id_number = serializers.CharField(max_length=18, help_text=gettext_lazy("身份证号；无查看权限者看到的是脱敏号码"))
 
     class Meta:
