@@ -203,20 +203,25 @@ def _validate_rows(rows, positions, user, result):
             if len(result.preview) < PREVIEW_ROWS:
                 result.preview.append({**data, "id_number": idcard.mask(number or "")})
 
-    _check_existing(seen_ids, result)
+    _check_existing(seen_ids, result, user)
     result.errors.sort(key=lambda e: (e.row, e.column))
     return [m for _r, m in members]
 
 
-def _check_existing(seen_ids, result):
-    """Numbers already on file, fetched in chunks (one IN query per 500 numbers, not one per row)."""
+def _check_existing(seen_ids, result, user):
+    """Numbers already on file, fetched in chunks (one IN query per 500 numbers, not one per row). The holder is
+    named only to someone who may see them: a number held in another company says so, and nothing more."""
     numbers = list(seen_ids)
+    readable = Member.objects.all() if user is None else Member.objects.visible_to(user)
     for i in range(0, len(numbers), 500):
         chunk = numbers[i : i + 500]
-        for number, name in Member.objects.filter(id_number__in=chunk).values_list("id_number", "name"):
-            result.errors.append(
-                RowError(seen_ids[number], "身份证号", _("该身份证号已登记（%(n)s），请勿重复导入") % {"n": name})
-            )
+        mine = dict(readable.filter(id_number__in=chunk).values_list("id_number", "name"))
+        for number in Member.objects.filter(id_number__in=chunk).values_list("id_number", flat=True):
+            if number in mine:
+                message = _("该身份证号已登记（%(n)s），请勿重复导入") % {"n": mine[number]}
+            else:
+                message = _("该身份证号已在您管辖范围以外的组织登记；如是组织关系转入，请由上级党组织办理转接")
+            result.errors.append(RowError(seen_ids[number], "身份证号", message))
 
 
 @transaction.atomic

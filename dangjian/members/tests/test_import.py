@@ -164,3 +164,18 @@ def test_dates_in_common_spellings_are_read(world):
     result = import_roster(workbook([row]))
     assert result.ok
     assert Member.objects.get(name="孙立平").joined_on == datetime.date(2012, 7, 1)
+
+
+def test_a_number_held_in_another_company_is_refused_without_naming_the_holder(world):
+    """Trust B4: the secretary of A1 learns that the number is taken, not who in 渭化 holds it."""
+    existing = world.members.b1[0]
+    existing.name = "渭化某人"
+    existing.save()
+    row = good_row(born=existing.birth_date, **{"身份证号": existing.id_number, "性别": "男"})
+    result = import_roster(workbook([row]), user=world.users.secretary, commit=False)
+    assert errors_of(result) == [(2, "身份证号")]
+    assert "渭化某人" not in result.errors[0].message and "管辖范围以外" in result.errors[0].message
+    mine = world.members.a1[1]
+    row = good_row(born=mine.birth_date, **{"身份证号": mine.id_number, "性别": "男"})
+    result = import_roster(workbook([row]), user=world.users.secretary, commit=False)
+    assert mine.name in result.errors[0].message
