@@ -256,3 +256,35 @@ def test_ledger_cells_that_look_like_formulas_stay_text(world, login):
 
     cell = load_workbook(io.BytesIO(body)).active["D3"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+
+
+def _zip(files):
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name,files,ok", [
+    ("纪要.docx", None, True),
+    ("纪要.docx", {"payload.exe": b"MZ"}, False),  # any ZIP renamed .docx
+    ("台账.xlsx", {"[Content_Types].xml": "<Types><Override ContentType=\"application/vnd.openxmlformats-"
+                                            "officedocument.wordprocessingml.document.main+xml\"/></Types>"}, False),
+])
+def test_office_attachments_must_be_office_documents(world, login, settings, tmp_path, name, files, ok):
+    """Trust D: a .docx/.xlsx is checked by its declared content types, not by "starts like a ZIP"."""
+    settings.MEDIA_ROOT = tmp_path
+    if files is None:
+        from docx import Document
+
+        buf = io.BytesIO()
+        Document().save(buf)
+        content = buf.getvalue()
+    else:
+        content = _zip(files)
+    m = meeting_for(world.orgs.a1)
+    login(world.users.secretary).post(reverse("meetings:upload", args=[m.pk]), {"file": SimpleUploadedFile(name, content)})
+    assert Attachment.objects.filter(meeting=m).exists() == ok
