@@ -97,3 +97,31 @@ def test_the_calendar_feed_has_planned_meetings_and_terms_and_a_secret_url(world
     assert client.get(reverse("reminders:ical", args=["wrong"])).status_code == 404
     outsider_feed = login(world.users.outsider).get(reverse("reminders:inbox")) and world.users.outsider.calendar_feed
     assert "年度述职" not in client.get(reverse("reminders:ical", args=[outsider_feed.token])).content.decode()
+
+
+def test_remind_runs_in_process_without_a_broker_and_only_submits_with_one(world, settings, monkeypatch):
+    """Trust D: with a real broker there is no result backend — the command must not read a result."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from dangjian.reminders import tasks
+
+    out = StringIO()
+    call_command("remind", stdout=out)
+    assert "新增提醒" in out.getvalue()
+    submitted = []
+
+    class Sent:
+        id = "task-1"
+
+        def get(self):  # what a DisabledBackend does
+            raise NotImplementedError("No result backend is configured.")
+
+        ready = get
+
+    monkeypatch.setattr(tasks.compute_daily_reminders, "delay", lambda: submitted.append(1) or Sent())
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    out = StringIO()
+    call_command("remind", stdout=out)
+    assert submitted == [1] and "task-1" in out.getvalue()
