@@ -2,6 +2,7 @@
 3-digit sequence (odd = male), ISO 7064 MOD 11-2 check character."""
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -15,8 +16,15 @@ def check_char(first17: str) -> str:
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
 
 
+# GB/T 2260 province-level prefixes (the first two digits of the administrative division code).
+PROVINCES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+                       "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+                       "65", "71", "81", "82"})
+
+
 def normalize(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+    """Full-width digits and letters (typed in a Chinese input method: １１０１…Ｘ) become ASCII, spaces go."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper().replace(" ", "")
 
 
 def birth_date_of(number: str):
@@ -36,6 +44,9 @@ def validate_id_number(value: str) -> str:
     number = normalize(value)
     if not PATTERN.match(number):
         raise ValidationError(_("身份证号应为18位，前17位为数字，最后一位为数字或X"), code="format")
+    if number[:2] not in PROVINCES:
+        raise ValidationError(_("身份证号前6位应为行政区划代码，%(p)s 不是有效的省级代码") % {"p": number[:2]},
+                              code="region")
     born = birth_date_of(number)
     if born is None or born > datetime.date.today() or born.year < 1900:
         raise ValidationError(_("身份证号中的出生日期 %(d)s 无效") % {"d": number[6:14]}, code="birth")

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -68,7 +70,7 @@ class MemberQuerySet(ScopedQuerySet):
     def search(self, text):
         """One indexed condition per kind of input (an OR of several would defeat every index):
         digits → 身份证号 or phone, latin letters → pinyin initials, anything else → name."""
-        text = (text or "").strip()
+        text = unicodedata.normalize("NFKC", text or "").strip()  # full-width digits typed by an IME
         if not text:
             return self
         if text.isascii() and text.isalpha():

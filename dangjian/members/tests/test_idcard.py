@@ -41,3 +41,15 @@ def test_generated_numbers_are_valid():
     number = idcard.make_id_number("610102", datetime.date(1988, 2, 29), 7)
     assert idcard.validate_id_number(number) == number
     assert idcard.gender_of(number) == "M"
+
+
+@pytest.mark.parametrize("first17", ["00010519491231002", "99010519491231002", "19010519491231002"])
+def test_it_rejects_a_number_without_a_real_province_code(first17):
+    number = first17 + idcard.check_char(first17)
+    with pytest.raises(ValidationError, match="行政区划代码"):
+        idcard.validate_id_number(number)
+
+
+def test_full_width_digits_are_stored_as_ascii():
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in KNOWN_VALID)  # １１０１…Ｘ
+    assert idcard.validate_id_number(full_width) == KNOWN_VALID
