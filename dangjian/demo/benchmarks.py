@@ -222,7 +222,7 @@ def hand_written_rollup(root, chosen, today):
         due = [(sql, [rule.min_count, s.start, s.end]) for sql, s in zip(short, spans) if s.end >= today]
         overdue_sql = " OR ".join(sql for sql, _p in overdue) or "1=0"
         due_sql = " OR ".join(sql for sql, _p in due) or "1=0"
-        lectured = " AND m.secretary_lectured" if rule.condition == "secretary_lectured" else ""
+        lectured = " AND mo.secretary_lectured" if rule.condition == "secretary_lectured" else ""
         committee = (" AND EXISTS (SELECT 1 FROM orgs_committeemember cm JOIN orgs_committee k ON k.id = cm.committee_id"
                      " WHERE k.organization_id = o.id AND k.elected_on <= %s AND (k.ended_on IS NULL OR k.ended_on >= %s)"
                      " GROUP BY cm.committee_id HAVING COUNT(*) >= 3)"
@@ -234,7 +234,7 @@ def hand_written_rollup(root, chosen, today):
             f" FROM orgs_organization o LEFT JOIN ("
             f"  SELECT mo.organization_id AS org, {sums} FROM meetings_meetingorganization mo"
             f"  JOIN meetings_meeting m ON m.id = mo.meeting_id"
-            f"  WHERE m.status = 'held' AND m.kind = %s{lectured} AND m.held_on BETWEEN %s AND %s"
+            f"  WHERE m.status = 'held' AND m.kind = %s{lectured} AND mo.quorate AND m.held_on BETWEEN %s AND %s"
             f"  GROUP BY mo.organization_id) c ON c.org = o.id"
             f" WHERE o.kind = %s AND o.path LIKE %s{excl}{committee}) t GROUP BY verdict")
         params += ([f"{rule.meeting_kind}:{rule.condition}"] + [p for _s, ps in overdue for p in ps]

@@ -128,16 +128,20 @@ def generate_meetings(root, *, years=2, seed=11, log=print):
         meetings = [Meeting(organization_id=org, kind=kind, topic="压测会议", held_on=d, status="held",
                             secretary_lectured=lect) for org, kind, d, _a, lect in plans]
         Meeting.objects.bulk_create(meetings, batch_size=5000)
-        facts = ["kind", "held_on", "held", "secretary_lectured"]  # copied as MeetingOrganization.of() would
-        builder.insert_rows(MeetingOrganization, ["meeting", "organization", *facts],
-                            [(m.pk, p[0], *(m.participation_facts()[f] for f in facts)) for m, p in zip(meetings, plans)])
-        attendance = []
+        attendance, quorate = [], []
         for m, (_org, kind, _d, people, _l) in zip(meetings, plans):
+            present = 0
             for member_id in people:
                 r = rng.random()
                 voting = kind == "committee" or member_id in full  # as services.has_vote decides it
+                present += r < 0.92
                 attendance.append((m.pk, member_id, "present" if r < 0.92 else ("leave" if r < 0.98 else "absent"),
                                    "出差" if 0.92 <= r < 0.98 else "", voting))
+            quorate.append(kind != "committee" or present * 2 > len(people))  # as services.is_quorate
+        facts = ["kind", "held_on", "held", "secretary_lectured"]  # copied as MeetingOrganization.of() would
+        builder.insert_rows(MeetingOrganization, ["meeting", "organization", *facts, "quorate"],
+                            [(m.pk, p[0], *(m.participation_facts(p[0])[f] for f in facts), q)
+                             for m, p, q in zip(meetings, plans, quorate)])
         builder.insert_rows(Attendance, ["meeting", "member", "status", "reason", "voting"], attendance)
         total_meetings += len(meetings)
         total_attendance += len(attendance)

@@ -94,4 +94,7 @@ def load_meetings(rng, today):
     Attendance.objects.filter(meeting__kind="committee").update(voting=True)
     Attendance.objects.filter(Exists(Member.objects.filter(pk=OuterRef("member_id"),
                                                            confirmed_on__lte=OuterRef("meeting__held_on")))).update(voting=True)
+    from dangjian.meetings.services import refresh_quorum
+
+    refresh_quorum(Meeting.objects.all())  # the demo loads into an empty database
     return len(meetings), len(attendance)

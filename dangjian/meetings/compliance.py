@@ -57,6 +57,7 @@ RULE_ORDER = {("general_assembly", ""): 0, ("committee", ""): 1, ("group", ""): 
 def _held(rule, span):
     meetings = MeetingOrganization.objects.filter(
         organization=OuterRef("pk"), kind=rule.meeting_kind, held_on__gte=span.start, held_on__lte=span.end, held=True,
+        quorate=True,
     )
     if rule.condition == Condition.SECRETARY_LECTURED:
         meetings = meetings.filter(secretary_lectured=True)
@@ -144,12 +145,17 @@ def _sentence(org, rule, status, detail, exempt, today):
     if status == EXEMPT:
         return _("该组织在本期内成立或撤销，本期不作要求")
     if status == MET:
-        total = sum(n for _s, n, _ok in detail)
-        if len(detail) == 1:
+        # Only the spans the organization existed for: a month before it was founded is not "held".
+        judged = [(s, n) for s, n, _ok in detail if s not in exempt]
+        total = sum(n for _s, n in judged)
+        skipped = ""
+        if exempt:
+            skipped = _("（%(p)s该组织尚未成立或已撤销，不作要求）") % {"p": "、".join(s.short_label for s in exempt)}
+        if len(judged) == 1:
             return _("%(p)s已召开%(t)s %(n)d 次（要求至少 %(m)d 次）") % {
-                "p": detail[0][0].label, "t": title, "n": total, "m": rule.min_count}
-        return _("%(p)s均已召开%(t)s，共 %(n)d 次") % {"p": "、".join(s.short_label for s, _n, _ok in detail),
-                                                    "t": title, "n": total}
+                "p": judged[0][0].label, "t": title, "n": total, "m": rule.min_count} + skipped
+        return _("%(p)s均已召开%(t)s，共 %(n)d 次") % {"p": "、".join(s.short_label for s, _n in judged),
+                                                    "t": title, "n": total} + skipped
     missed = [s for s, _n, ok in detail if not ok and s not in exempt]
     past = [s for s in missed if s.end < today]
     if past:

@@ -87,14 +87,18 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
 
-    def participation_facts(self):
+    def participation_facts(self, organization_id=None):
+        """The facts each participating organization's row carries. A joint 党课 counts as "书记讲党课" only for
+        the organization whose secretary lectured — the host's (支部条例: the secretary lectures ≥1 a year)."""
         return {"kind": self.kind, "held_on": self.held_on, "held": self.status == MeetingStatus.HELD,
-                "secretary_lectured": self.secretary_lectured}
+                "secretary_lectured": self.secretary_lectured and organization_id == self.organization_id}
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         if not kwargs.get("update_fields") or {"kind", "held_on", "status", "secretary_lectured"} & set(kwargs["update_fields"]):
-            self.participations.update(**self.participation_facts())
+            self.participations.update(**{**self.participation_facts(), "secretary_lectured": False})
+            self.participations.filter(organization_id=self.organization_id).update(
+                secretary_lectured=self.secretary_lectured)
 
     @property
     def locks_on(self):
@@ -128,6 +132,9 @@ class MeetingOrganization(models.Model):
     held_on = models.DateField(null=True)
     held = models.BooleanField(default=False)
     secretary_lectured = models.BooleanField(default=False)
+    # A 支委会 with half or fewer of its members present is not a valid meeting (支部条例) and does not count;
+    # set from the stored attendance when it is recorded (services.save_attendance).
+    quorate = models.BooleanField(_("到会人数符合要求"), default=True)
 
     objects = ScopedManager()
 
@@ -140,11 +147,11 @@ class MeetingOrganization(models.Model):
     @classmethod
     def of(cls, meeting, organization):
         """An unsaved row with the meeting's facts copied (for bulk_create, which skips save())."""
-        return cls(meeting=meeting, organization=organization, **meeting.participation_facts())
+        return cls(meeting=meeting, organization=organization, **meeting.participation_facts(organization.pk))
 
     def save(self, *args, **kwargs):
         if self.meeting_id and not self.kind:
-            for k, v in self.meeting.participation_facts().items():
+            for k, v in self.meeting.participation_facts(self.organization_id).items():
                 setattr(self, k, v)
         super().save(*args, **kwargs)
 

@@ -1,7 +1,7 @@
 """Recording a meeting: one transaction for the meeting, its organizations and its attendance."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from dangjian.core.views import ensure_in_scope
@@ -88,6 +88,24 @@ def save_attendance(meeting, attendance, expected):
             for member_id, (status, reason) in attendance.items()]
     Attendance.objects.filter(meeting=meeting).delete()
     Attendance.objects.bulk_create(rows)
+    meeting.participations.update(quorate=is_quorate(meeting.kind, rows))
+
+
+def refresh_quorum(meetings):
+    """For bulk-loaded records: set `quorate` on the participations of the 支委会 among `meetings` from their
+    stored attendance — one grouped query and one UPDATE, not a loop over meetings."""
+    short = (meetings.filter(kind=MeetingKind.COMMITTEE)
+             .annotate(due=Count("attendance"), present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)))
+             .filter(due__gte=F("present") * 2).values("pk"))
+    MeetingOrganization.objects.filter(meeting__in=short).update(quorate=False)
+
+
+def is_quorate(kind, rows):
+    """支部条例: a 支委会 needs more than half of the committee present to be valid (and to count)."""
+    if kind != MeetingKind.COMMITTEE:
+        return True
+    present = sum(1 for r in rows if r.status == AttendanceStatus.PRESENT)
+    return present * 2 > len(rows)
 
 
 class AttendanceErrors(ValidationError):

@@ -274,7 +274,10 @@ def detail_context(request, meeting):
     user = request.user
     can_change = Meeting.objects.visible_to(user, "change").filter(pk=meeting.pk).exists()
     log = changelog_for(meeting, user) if can_change or can_unlock(user, meeting) else []
+    held_committee = meeting.kind == MeetingKind.COMMITTEE and meeting.status == "held"
     return {
+        "quorate": not held_committee or meeting.participations.filter(quorate=True).exists(),
+        "due_count": meeting.attendance.count() if held_committee else 0,
         "locked": meeting.is_locked(),
         "can_change": can_change,
         "can_unlock": meeting.is_locked() and can_unlock(user, meeting),

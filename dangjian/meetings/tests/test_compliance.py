@@ -133,3 +133,43 @@ def test_periods_parse_and_label(code, label):
 def test_month_rule_spans_inside_a_year_are_twelve_months():
     assert len(periods.rule_spans("month", periods.year(2026))) == 12
     assert [s.code for s in periods.rule_spans("quarter", periods.month(2026, 5))] == ["2026Q2"]
+
+
+def test_a_sentence_for_a_partial_period_claims_only_the_months_the_branch_existed(world):
+    """Trust F: founded on 15 August — July is not "held", it is not required."""
+    late = make_org("八月成立支部", parent=world.orgs.a, founded_on=datetime.date(2026, 8, 1))
+    hold(late, "theme_day", datetime.date(2026, 8, 10))
+    r = verdicts(late, Q3)[("theme_day", "")]
+    assert r.status == "met"
+    assert "7月" not in r.sentence.split("（")[0] and "8月" in r.sentence and "不作要求" in r.sentence
+
+
+def test_a_joint_lecture_counts_as_the_secretarys_lecture_only_for_the_host(world):
+    """Trust F: A1's secretary lectured at a 党课 held jointly with A2: A2's secretary has not lectured."""
+    hold(world.orgs.a1, "lecture", datetime.date(2026, 5, 3), others=[world.orgs.a2], lectured=True)
+    assert verdicts(world.orgs.a1, Q3)[("lecture", "secretary_lectured")].status == "met"
+    assert verdicts(world.orgs.a2, Q3)[("lecture", "secretary_lectured")].status == "due"
+    assert verdicts(world.orgs.a2, Q2)[("lecture", "")].status == "met"  # as a 党课 it counts for both
+
+
+def test_a_committee_meeting_without_a_majority_of_members_does_not_count(world):
+    """Trust F (支部条例): a 支委会 needs more than half of its members present."""
+    from unittest.mock import patch
+
+    from dangjian.meetings import services
+    seats = list(world.members.a1)  # a committee of 4
+    make_committee(world.orgs.a1, seats)
+    day = datetime.date(2026, 7, 6)
+
+    def record(present):
+        marks = {m.pk: ("present" if i < present else "absent", "") for i, m in enumerate(seats)}
+        with patch.object(services, "ensure_in_scope"):
+            return services.record_meeting(host=world.orgs.a1, by=None, attendance=marks, fields={
+                "kind": "committee", "topic": "支委会", "held_on": day, "status": "held"})
+
+    half = record(2)  # 2 of 4: not more than half
+    assert not half.participations.get().quorate
+    july = periods.month(2026, 7)
+    assert verdicts(world.orgs.a1, july, today=datetime.date(2026, 8, 20))[("committee", "")].status == "overdue"
+    record(3)
+    assert verdicts(world.orgs.a1, july, today=datetime.date(2026, 8, 20))[("committee", "")].status == "met"
