@@ -82,8 +82,14 @@ class CommitteeForm(forms.ModelForm):
         candidates = (
             Member.objects.visible_to(user).on_roll().in_subtree(organization).order_by("name").only("id", "name")
         )
+        from .rules import committee_size, default_term_years
+
+        # as many seats as the organization's kind allows (a 基层党委 up to 11), never silently fewer
+        self.seat_count = committee_size(organization.kind)[2]
+        if self.instance.pk:
+            self.seat_count = max(self.seat_count, self.instance.seats.count())
         self.seat_fields = []
-        for i in range(7):
+        for i in range(self.seat_count):
             m, p = f"seat_{i}_member", f"seat_{i}_position"
             self.fields[m] = forms.ModelChoiceField(
                 label=_("委员%(n)d") % {"n": i + 1}, queryset=candidates, required=False
@@ -95,15 +101,16 @@ class CommitteeForm(forms.ModelForm):
         if not self.instance.pk:
             last = organization.committees.order_by("-term_number").first()
             self.initial.setdefault("term_number", (last.term_number + 1) if last else 1)
+            self.initial.setdefault("term_years", default_term_years(organization.kind))
         else:  # correcting the current term (补选, a seat changes hands): start from today's seats
-            for i, seat in enumerate(self.instance.seats.order_by("order", "id")[:7]):
+            for i, seat in enumerate(self.instance.seats.order_by("order", "id")):
                 self.initial[f"seat_{i}_member"] = seat.member_id
                 self.initial[f"seat_{i}_position"] = seat.position
 
     def clean(self):
         cleaned = super().clean()
         seats, seen = [], set()
-        for i in range(7):
+        for i in range(self.seat_count):
             member, position = cleaned.get(f"seat_{i}_member"), cleaned.get(f"seat_{i}_position")
             if member and not position:
                 self.add_error(f"seat_{i}_position", _("请选择职务"))
@@ -118,6 +125,11 @@ class CommitteeForm(forms.ModelForm):
             raise ValidationError(_("请至少登记一名委员（书记）"))
         if sum(1 for _m, p in seats if p == Position.SECRETARY) > 1:
             raise ValidationError(_("书记只能有一名"))
+        from .rules import committee_size
+
+        most = committee_size(self.organization.kind)[2]
+        if len(seats) > most:
+            raise ValidationError(_("%(k)s委员会最多%(m)d人") % {"k": self.organization.get_kind_display(), "m": most})
         term = cleaned.get("term_number")
         if term and Committee.objects.filter(organization=self.organization, term_number=term).exclude(
                 pk=self.instance.pk).exists():

@@ -15,6 +15,19 @@ from .models import OrgKind, Position
 WARN = "warning"
 INFO = "info"
 
+# 选举条例: committee sizes by the organization's own kind — (normally from, normally to, at most).
+COMMITTEE_SIZES = {OrgKind.COMMITTEE: (5, 9, 11), OrgKind.GENERAL_BRANCH: (5, 7, 7), OrgKind.BRANCH: (3, 5, 7)}
+# 党章 / 选举条例: a 基层党委 serves 5 years; a 党总支 or 党支部 committee 3 (5 for village and community ones).
+DEFAULT_TERM_YEARS = {OrgKind.COMMITTEE: 5}
+
+
+def committee_size(kind):
+    return COMMITTEE_SIZES.get(kind, COMMITTEE_SIZES[OrgKind.BRANCH])
+
+
+def default_term_years(kind):
+    return DEFAULT_TERM_YEARS.get(kind, 3)
+
 
 @dataclass(frozen=True)
 class Warning:
@@ -68,8 +81,10 @@ def structural_warnings(org, today=None):
     if org.kind == OrgKind.COMMITTEE and total < 100 and org.depth > 1:
         warnings.append(Warning(INFO, _("党员人数%(n)d名，不足100名，设立党委需经上级党组织批准") % {"n": total}))
 
-    if committee and len(seats) >= 3 and not 3 <= len(seats) <= 7:
-        warnings.append(Warning(WARN, _("委员会成员%(n)d人，应为3至7人") % {"n": len(seats)}))
+    low, high, most = committee_size(org.kind)
+    if committee and len(seats) >= 3 and not low <= len(seats) <= high:
+        warnings.append(Warning(WARN, _("委员会成员%(n)d人，%(k)s委员会一般为%(lo)d至%(hi)d人（最多%(m)d人）") % {
+            "n": len(seats), "k": org.get_kind_display(), "lo": low, "hi": high, "m": most}))
     if committee and Position.SECRETARY not in seats and org.kind != OrgKind.GROUP:
         warnings.append(Warning(WARN, _("书记职务空缺")))
     if committee:

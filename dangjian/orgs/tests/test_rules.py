@@ -43,10 +43,10 @@ def test_a_secretary_alone_is_fine_for_a_small_branch(db):
     assert "不设支部委员会" not in messages(branch)
 
 
-def test_a_committee_outside_three_to_seven_is_flagged(db):
+def test_a_committee_outside_three_to_five_is_flagged_for_a_branch(db):
     branch, members = branch_with(db, full=12)
-    make_committee(branch, members[:8], positions=["secretary"] + ["other"] * 7)
-    assert "委员会成员8人，应为3至7人" in messages(branch)
+    make_committee(branch, members[:6], positions=["secretary"] + ["other"] * 5)
+    assert "委员会成员6人，党支部委员会一般为3至5人（最多7人）" in messages(branch)
 
 
 def test_more_than_fifty_members_suggests_a_general_branch(db):
@@ -112,3 +112,26 @@ def test_only_those_who_manage_the_branch_may_correct_its_committee(world, login
     make_committee(world.orgs.a1, world.members.a1[:3])
     for persona in ("inspector", "member", "outsider"):
         assert login(getattr(world.users, persona)).get(reverse("orgs:committee_edit", args=[world.orgs.a1.pk])).status_code == 404
+
+
+def test_a_party_committee_of_nine_is_normal_and_its_form_offers_eleven_seats_and_five_years(db):
+    """Trust F (选举条例): sizes and terms follow the organization's own kind, not the branch's."""
+    from dangjian.factories import UserFactory, grant
+    from dangjian.accounts import roles
+    from dangjian.orgs.forms import CommitteeForm
+
+    group = make_org("集团党委")
+    company = make_org("某公司党委", parent=group, kind=OrgKind.COMMITTEE)
+    members = [MemberFactory(organization=company) for _ in range(12)]
+    make_committee(company, members[:9], positions=["secretary"] + ["other"] * 8)
+    assert "委员会成员" not in messages(company)
+    admin = UserFactory(username="committee_admin")
+    grant(admin, group, roles.ORG_ADMIN)
+    form = CommitteeForm(user=admin, organization=company)
+    assert len(form.seat_fields) == 11 and form.initial["term_years"] == 5
+    data = {"term_number": 2, "elected_on": "2026-01-10", "term_years": 5}
+    for i, m in enumerate(members[:10]):
+        data[f"seat_{i}_member"], data[f"seat_{i}_position"] = m.pk, "secretary" if i == 0 else "other"
+    form = CommitteeForm(data, user=admin, organization=company)
+    assert form.is_valid(), form.errors
+    assert len(form.cleaned_data["seats"]) == 10  # none silently dropped
