@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.core.dates import add_months
 from dangjian.core.scope import grant_paths
 from dangjian.core.views import OutOfScope, ensure_in_scope
 
@@ -39,7 +40,7 @@ def home(request):
     terms = (
         Committee.objects.visible_to(user)
         .current()
-        .filter(due_on__lte=today + timezone.timedelta(days=183))
+        .filter(due_on__lte=add_months(today, 6))
         .select_related("organization")
         .order_by("due_on")[:20]
     )

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.core.dates import add_months
 from dangjian.members.models import Member, Status
 
 from .models import OrgKind, Position
@@ -93,7 +94,7 @@ def structural_warnings(org, today=None):
             warnings.append(
                 Warning(WARN, _("本届委员会任期已于 %(d)s 届满，已超期%(n)d天，应及时换届") % {"d": committee.due_on, "n": -days})
             )
-        elif days <= 183:
+        elif committee.due_on <= add_months(today, 6):
             # 选举条例: the superior reminds about six months before the term ends.
             warnings.append(
                 Warning(INFO, _("本届委员会将于 %(d)s 任期届满（还有%(n)d天），请做好换届准备") % {"d": committee.due_on, "n": days})

@@ -4,19 +4,18 @@ The daily job calls `remind_all(today)`: reminders are keyed facts, inserted wit
 running it twice a day (or after a restart) adds nothing twice. Flags never change a record (RULES.md:
 six months without organization life is for the branch to handle, never an automatic removal).
 """
-import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import Grant
 from dangjian.accounts.roles import BRANCH_COMMITTEE, ORG_ADMIN
-from dangjian.core.dates import add_years
+from dangjian.core.dates import add_months, add_years
 from dangjian.meetings import compliance, periods
 from dangjian.members.models import Member, Status
 from dangjian.orgs.models import Committee, Organization, OrgKind
@@ -31,10 +30,11 @@ def _r(user, kind, key, title, due_on=None, url="", level="info"):
 def term_reminders(user, today):
     """换届: six months, one month, overdue (选举条例: the superior reminds about six months ahead)."""
     out = []
-    for c in Committee.objects.visible_to(user).current().filter(due_on__lte=today + datetime.timedelta(days=183)) \
+    for c in Committee.objects.visible_to(user).current().filter(due_on__lte=add_months(today, 6)) \
             .select_related("organization"):
         days = (c.due_on - today).days
-        stage, level = ("overdue", "warning") if days < 0 else ("1m", "warning") if days <= 31 else ("6m", "info")
+        stage, level = ("overdue", "warning") if days < 0 else ("1m", "warning") if c.due_on <= add_months(today, 1) \
+            else ("6m", "info")
         if stage == "overdue":
             title = _("%(o)s第%(n)s届委员会任期已于 %(d)s 届满，请尽快换届") % {"o": c.organization.name, "n": c.term_number, "d": c.due_on}
         else:
@@ -45,11 +45,11 @@ def term_reminders(user, today):
 
 
 def probation_reminders(user, today):
-    """预备期满 one year after the 支部大会 that admitted them (细则): 30 days ahead, and when overdue."""
+    """预备期满 one year after the 支部大会 that admitted them (细则): from one month ahead, and for as long as
+    the conversion is not recorded — an overdue conversion does not drop off the list after some days."""
     out = []
-    window_start, window_end = add_years(today, -1) - datetime.timedelta(days=60), add_years(today, -1) + datetime.timedelta(days=30)
     qs = Member.objects.visible_to(user, "change").on_roll().filter(
-        status=Status.PROBATIONARY, joined_on__gte=window_start, joined_on__lte=window_end)
+        status=Status.PROBATIONARY, joined_on__lte=add_months(add_years(today, -1), 1))
     for m in qs.only("pk", "name", "joined_on"):
         ends = add_years(m.joined_on, 1)
         title = _("%(n)s 的预备期将于 %(d)s 届满，请按期召开支部大会讨论转正") % {"n": m.name, "d": ends} if ends >= today \
@@ -96,18 +96,36 @@ def meeting_reminders(user, today, branches, admin_orgs):
     return out
 
 
-def inactive_reminders(user, today, branches):
-    """Six months without organization life → a flag for the branch (RULES.md; never automatic removal)."""
-    out, since = [], today - datetime.timedelta(days=183)
+def inactive_members(user, today, orgs):
+    """Members (readable by `user`, in `orgs`' subtrees) with no organization life attended for six calendar
+    months, as a queryset: one grouped query, the last attendance per member."""
+    since = add_months(today, -6)
+    subtree = Q(pk__in=[])
+    for org in orgs:
+        subtree |= Q(organization__path__startswith=org.path)
+    return (Member.objects.visible_to(user).on_roll().filter(subtree, joined_on__lt=since)
+            .annotate(last=Max("attendance__meeting__held_on", filter=Q(attendance__status="present")))
+            .filter(Q(last__isnull=True) | Q(last__lt=since)))
+
+
+def inactive_reminders(user, today, branches, admin_orgs=()):
+    """Six months without organization life → a flag for the branch committee and for the org admins above
+    (RULES.md; never automatic removal)."""
+    out = []
     for org in branches:
-        qs = (Member.objects.visible_to(user).on_roll().filter(organization=org, joined_on__lt=since)
-              .annotate(last=Max("attendance__meeting__held_on", filter=Q(attendance__status="present")))
-              .filter(Q(last__isnull=True) | Q(last__lt=since)))
-        names = list(qs.values_list("name", flat=True)[:30])
+        names = list(inactive_members(user, today, [org]).values_list("name", flat=True)[:30])
         if names:
             out.append(_r(user, Kind.INACTIVE, f"inactive:{org.pk}:{today:%Y-%m}",
                           _("%(o)s有 %(n)d 名党员连续6个月以上未参加组织生活，请了解情况：%(names)s") % {
                               "o": org.name, "n": len(names), "names": "、".join(names[:10])},
+                          url=reverse("members:list") + f"?org={org.pk}", level="warning"))
+    for org in admin_orgs:
+        counts = inactive_members(user, today, [org]).aggregate(n=Count("id", distinct=True),
+                                                                branches=Count("organization", distinct=True))
+        if counts["n"]:
+            out.append(_r(user, Kind.INACTIVE, f"inactive:admin:{org.pk}:{today:%Y-%m}",
+                          _("%(o)s下有 %(n)d 名党员连续6个月以上未参加组织生活（涉及 %(b)d 个组织），请督促所在支部了解情况")
+                          % {"o": org.name, "n": counts["n"], "b": counts["branches"]},
                           url=reverse("members:list") + f"?org={org.pk}", level="warning"))
     return out
 
@@ -120,7 +138,7 @@ def reminders_for(user, today=None):
     out = birthday_reminders(user, today, branches)
     if grants:
         out += term_reminders(user, today) + probation_reminders(user, today)
-        out += meeting_reminders(user, today, branches, admin_orgs) + inactive_reminders(user, today, branches)
+        out += meeting_reminders(user, today, branches, admin_orgs) + inactive_reminders(user, today, branches, admin_orgs)
     return out
 
 

@@ -125,3 +125,33 @@ def test_remind_runs_in_process_without_a_broker_and_only_submits_with_one(world
     out = StringIO()
     call_command("remind", stdout=out)
     assert submitted == [1] and "task-1" in out.getvalue()
+
+
+def test_an_overdue_conversion_stays_on_the_list_until_it_is_recorded(world):
+    """Trust F: not for 60 days — until the 转正 is recorded."""
+    m = MemberFactory(organization=world.orgs.a1, name="预备乙", status=Status.PROBATIONARY, confirmed_on=None,
+                      joined_on=datetime.date(2024, 3, 1))  # probation ended 2025-03-01
+    assert any("预备乙 的预备期已于 2025-03-01 届满，尚未登记转正" in t for t in titles(world.users.secretary))
+    m.status, m.confirmed_on = Status.FULL, datetime.date(2025, 3, 20)
+    m.save()
+    assert not any(r.kind == "probation" for r in reminders_for(world.users.secretary, TODAY))
+
+
+def test_one_month_and_six_months_are_calendar_months(world):
+    """Trust F: a term ending 15 May 2027 is announced from 15 November (six calendar months; 183 days would
+    start on 13 November) and is "one month ahead" from 15 April (31 days would start on 14 April)."""
+    make_committee(world.orgs.a1, world.members.a1[:3], elected_on=datetime.date(2024, 5, 15), term_years=3)
+
+    def term_keys(day):
+        return {r.key.rsplit(":", 1)[1] for r in reminders_for(world.users.secretary, day) if r.kind == "term"}
+
+    assert term_keys(datetime.date(2026, 11, 14)) == set()
+    assert term_keys(datetime.date(2026, 11, 15)) == {"6m"}
+    assert term_keys(datetime.date(2027, 4, 14)) == {"6m"}
+    assert term_keys(datetime.date(2027, 4, 15)) == {"1m"}
+
+
+def test_the_six_months_flag_reaches_the_org_admins_above(world):
+    """Trust F: not only a branch committee grant: the 党委's org admin hears of it too."""
+    reminders = titles(world.users.group_admin)
+    assert any("示范集团党委下有" in t and "连续6个月以上未参加组织生活" in t for t in reminders)
