@@ -56,17 +56,17 @@ def structural_warnings(org, today=None):
     seats = list(committee.seats.values_list("position", flat=True)) if committee else []
 
     if org.kind == OrgKind.BRANCH:
-        # 支部条例 art. 5: ≥3 正式党员 form a branch; fewer join a 联合党支部.
+        # 支部条例 ch. 2 "组织设置": ≥3 正式党员 form a branch; fewer join a 联合党支部.
         if full < 3:
             warnings.append(
-                Warning(WARN, _("正式党员不足3名（现有%(n)d名），按《支部条例》第五条应与邻近单位成立联合党支部") % {"n": full})
+                Warning(WARN, _("正式党员不足3名（现有%(n)d名），按《支部工作条例》第二章应与邻近单位成立联合党支部") % {"n": full})
             )
-        # 支部条例 art. 5: normally no more than 50 members.
+        # 支部条例 ch. 2: normally no more than 50 members.
         if total > 50:
             warnings.append(
                 Warning(WARN, _("党员人数%(n)d名，超过50名，可考虑设立党总支或分设党支部") % {"n": total})
             )
-        # 支部条例 art. 6: a committee from 7 正式党员; fewer → a secretary (and a deputy) only.
+        # 支部条例 ch. 6 "党支部委员会建设": a committee from 7 正式党员; fewer → a secretary (and a deputy) only.
         if full >= 7 and (committee is None or len(seats) < 3):
             warnings.append(
                 Warning(WARN, _("正式党员%(n)d名（7名以上），应设立支部委员会（3至5人）") % {"n": full})
