@@ -25,7 +25,7 @@ run: $(STAMP)
 	mkdir -p var
 	$(VENV)/bin/dangjian migrate --noinput
 	$(VENV)/bin/dangjian load_demo --if-empty
-	DANGJIAN_DEBUG=1 $(VENV)/bin/dangjian runserver 127.0.0.1:8000
+	$(VENV)/bin/dangjian runserver 127.0.0.1:8000
 
 test: $(TEST_STAMP)
 	scripts/install-system-deps.sh

@@ -35,3 +35,10 @@ def test_anonymous_sees_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
     assert not Organization.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_error_pages_are_in_chinese_and_say_what_to_do(world, login):
+    """Trust E: `make run` runs like production — no English debug page, a Chinese 404 with a way back."""
+    response = login(world.users.outsider).get(f"/orgs/{world.orgs.a1.pk}/")
+    body = response.content.decode()
+    assert response.status_code == 404 and "页面不存在" in body and "返回首页" in body and "Traceback" not in body
