@@ -21,7 +21,7 @@ class AccountGrantForm(forms.Form):
     password = forms.CharField(
         label=_("初始密码"), widget=forms.PasswordInput, required=False, help_text=_("新账号必填；已有账号留空")
     )
-    organization = OrgCodeField(label=_("授权组织（编码）"))
+    organization = OrgCodeField(label=_("授权组织"), action=MANAGE_GRANTS, units_only=False)
     role = forms.ChoiceField(label=_("角色"), choices=ROLE_CHOICES)
     member_id_number = forms.CharField(
         label=_("对应党员身份证号"), max_length=18, required=False, help_text=_("角色为“党员”时必填，用于关联本人档案")
@@ -30,7 +30,7 @@ class AccountGrantForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.granter = user
-        self.fields["organization"].queryset = Organization.objects.visible_to(user, MANAGE_GRANTS)
+        self.fields["organization"].for_user(user, Organization.objects.visible_to(user, MANAGE_GRANTS))
 
     def clean(self):
         cleaned = super().clean()

@@ -1,21 +1,30 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ADD, CHANGE
 from dangjian.orgs.forms import DateInput
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.picker import OrgPickerWidget
 
 from .models import ETHNICITIES, EndReason, Member, MemberPost
 
 
 class OrgCodeField(forms.CharField):
-    """An organization picked by its code within a scope — a <select> of 5,000 branches helps nobody."""
+    """An organization within a scope, picked from a list that fills as the user types its name (a <select> of
+    5,000 branches helps nobody); the value is its code, which may also be typed or pasted."""
 
-    def __init__(self, *args, queryset=None, **kwargs):
+    def __init__(self, *args, queryset=None, action="view", units_only=True, **kwargs):
         self.queryset = queryset
+        kwargs.setdefault("widget", OrgPickerWidget(action=action, units_only=units_only))
         super().__init__(*args, max_length=40, **kwargs)
+
+    def for_user(self, user, queryset):
+        """Scope the field (choices and validation) to `user`."""
+        self.queryset = queryset
+        self.widget.user = user
 
     def clean(self, value):
         code = super().clean(value)
@@ -28,7 +37,7 @@ class OrgCodeField(forms.CharField):
 
 
 class MemberForm(forms.ModelForm):
-    organization = OrgCodeField(label=_("所在党组织（编码）"))
+    organization = OrgCodeField(label=_("所在党组织"), action=ADD)
     ethnicity = forms.ChoiceField(label=_("民族"), choices=[(e, e) for e in ETHNICITIES], initial="汉族")
 
     class Meta:
@@ -43,16 +52,26 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         action = CHANGE if self.instance.pk else ADD
         scope = Organization.objects.visible_to(user, action).exclude(kind=OrgKind.GROUP)
-        self.fields["organization"].queryset = scope
+        self.fields["organization"].widget.action = action
+        self.fields["organization"].for_user(user, scope)
         org = self.instance.organization if self.instance.organization_id else initial_org
+        if self.data.get(self.add_prefix("organization")):  # re-shown after an error: the groups of the org typed
+            org = scope.filter(code=self.data[self.add_prefix("organization")].strip()).first() or org
         if org:
             self.initial["organization"] = org.code
-            self.fields["party_group"].queryset = Organization.objects.visible_to(user, action).filter(
-                kind=OrgKind.GROUP, path__startswith=org.path
-            )
-        else:
-            self.fields["party_group"].queryset = Organization.objects.none()
-        self.fields["organization"].help_text = _("填写党支部（或党总支、党委）的组织编码")
+        # All the groups in scope validate; the list shows the chosen organization's and refreshes when it changes.
+        self.fields["party_group"].queryset = Organization.objects.visible_to(user, action).filter(kind=OrgKind.GROUP)
+        self.fields["party_group"].choices = [("", _("（不编入党小组）"))] + [
+            (g.pk, g.name) for g in (self.fields["party_group"].queryset.filter(path__startswith=org.path)
+                                     .order_by("path") if org else [])]
+        self.fields["party_group"].widget.attrs.update({
+            "hx-get": reverse("orgs:party_groups") + f"?action={action}", "hx-target": "this",
+            "hx-trigger": "change from:#id_organization, input changed delay:600ms from:#id_organization",
+            "hx-include": "#id_organization, this", "hx-swap": "innerHTML"})
+        self.fields["organization"].help_text = _("输入名称或编码后从列表中选择（括号内为上级组织）")
+        # Filled from the 身份证号 when left empty (GB 11643 carries both).
+        self.fields["gender"].required = self.fields["birth_date"].required = False
+        self.fields["gender"].help_text = self.fields["birth_date"].help_text = _("可不填，按身份证号自动填写")
         if not self.instance.pk:
             # A new record is either a new member or one whose relationship arrives from outside the system.
             self.fields["transfer_in_from"] = forms.CharField(
@@ -73,6 +92,15 @@ class MemberForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        number = cleaned.get("id_number")
+        if number:
+            from . import idcard
+
+            cleaned["gender"] = cleaned.get("gender") or idcard.gender_of(number)
+            cleaned["birth_date"] = cleaned.get("birth_date") or idcard.birth_date_of(number)
+        for field in ("gender", "birth_date"):
+            if not cleaned.get(field) and field not in self.errors:
+                self.add_error(field, _("请填写，或填写身份证号后自动生成"))
         org, group = cleaned.get("organization"), cleaned.get("party_group")
         if group and org and not group.path.startswith(org.path):
             self.add_error("party_group", _("党小组必须是所在党支部下的党小组"))
@@ -92,7 +120,7 @@ class TransferForm(forms.Form):
         widget=forms.RadioSelect,
         initial=INTERNAL,
     )
-    to_org = OrgCodeField(label=_("转入组织编码"), required=False)
+    to_org = OrgCodeField(label=_("转入组织"), required=False, action=CHANGE)
     external_org = forms.CharField(label=_("转入的系统外党组织名称"), max_length=120, required=False)
     transferred_on = forms.DateField(label=_("转接日期"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
@@ -101,7 +129,7 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.member = member
         # Both ends must be in the user's scope: a transfer cannot move a record out of the scope the user holds.
-        self.fields["to_org"].queryset = Organization.objects.visible_to(user, CHANGE).exclude(kind=OrgKind.GROUP)
+        self.fields["to_org"].for_user(user, Organization.objects.visible_to(user, CHANGE).exclude(kind=OrgKind.GROUP))
 
     def clean(self):
         cleaned = super().clean()

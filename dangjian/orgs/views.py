@@ -14,7 +14,7 @@ from dangjian.members.models import Member
 from . import services
 from .filtersets_external import ExternalOrganizationFilterSet
 from .forms import CommitteeForm, ExternalOrganizationForm, MoveForm, OrganizationForm
-from .models import ExternalOrganization, Organization
+from .models import ExternalOrganization, Organization, OrgKind
 from .rules import structural_warnings
 
 
@@ -183,3 +183,31 @@ def committee_edit(request, pk):
         messages.success(request, _("已更新本届委员会"))
         return redirect(org)
     return render(request, "orgs/committee_form.html", {"form": form, "org": org, "editing": True})
+
+
+@login_required
+def pick(request):
+    """htmx: the organizations matching what was typed, for an OrgPickerWidget's list."""
+    from .picker import PICK_ACTIONS, options
+
+    action = request.GET.get("action", "view")
+    if action not in PICK_ACTIONS:
+        action = "view"
+    kinds = [k for k in OrgKind.values if k != OrgKind.GROUP] if request.GET.get("units") else None
+    text = next((v for k, v in request.GET.items() if k not in ("action", "units")), "")
+    return render(request, "orgs/_pick_options.html", {"options": options(request.user, action, text, kinds)})
+
+
+@login_required
+def party_groups(request):
+    """htmx: the 党小组 under the organization whose code was chosen, in the user's scope for `action`."""
+    from dangjian.accounts.roles import ADD, CHANGE
+
+    action = CHANGE if request.GET.get("action") == CHANGE else ADD
+    code = (request.GET.get("organization") or "").strip()
+    scope = Organization.objects.visible_to(request.user, action)
+    org = scope.exclude(kind=OrgKind.GROUP).filter(code=code).first() if code else None
+    groups = scope.filter(kind=OrgKind.GROUP, path__startswith=org.path).order_by("path") if org else []
+    selected = request.GET.get("party_group")
+    return render(request, "orgs/_group_options.html", {
+        "groups": groups, "selected": int(selected) if selected and selected.isdigit() else None})

@@ -87,3 +87,39 @@ def test_search_by_initials_finds_surnames_read_differently(world, login, name, 
     m.save()
     response = login(world.users.secretary).get(reverse("members:list"), {"q": initials})
     assert m in response.context["page"].object_list
+
+
+def test_the_org_picker_lists_the_scope_by_name_with_the_parent(world, login):
+    """Trust E: no typed code needed; two branches of the same name are told apart by their parent."""
+    from dangjian.factories import make_org
+
+    make_org("第一党支部", parent=world.orgs.b, code="B2")  # the same name as A1, in 渭化
+    admin = login(world.users.group_admin)
+    body = admin.get(reverse("orgs:pick"), {"action": "add", "units": "1", "q": "第一"}).content.decode()
+    assert "第一党支部（神渭管运公司党委）" in body and "第一党支部（渭化公司党委）" in body
+    assert "第一党小组" not in body  # units only: a member belongs to a branch, not a group
+    body = login(world.users.secretary).get(reverse("orgs:pick"), {"action": "add", "q": "第一"}).content.decode()
+    assert "渭化公司党委" not in body and 'value="A1"' in body
+
+
+def test_party_groups_follow_the_chosen_organization_within_scope(world, login):
+    client = login(world.users.secretary)
+    assert "第一党小组" in client.get(reverse("orgs:party_groups"), {"organization": "A1"}).content.decode()
+    assert "第一党小组" not in client.get(reverse("orgs:party_groups"), {"organization": "A2"}).content.decode()
+    form = client.get(reverse("members:create") + f"?org={world.orgs.a1.pk}").context["form"]
+    assert [label for _v, label in form.fields["party_group"].choices][1:] == ["第一党小组"]
+
+
+def test_gender_and_birth_date_come_from_the_id_number_when_left_empty(world, login):
+    import datetime
+
+    from dangjian.factories import next_id_number
+
+    number = next_id_number(datetime.date(1992, 3, 4), "F")
+    response = login(world.users.secretary).post(reverse("members:create"), {
+        "name": "林晓", "id_number": number, "ethnicity": "汉族", "joined_on": "2015-07-01",
+        "confirmed_on": "2016-07-01", "status": "full", "category": "employed", "organization": "A1",
+        "party_group": world.orgs.a1g.pk})
+    assert response.status_code == 302, response.context["form"].errors
+    m = Member.objects.get(name="林晓")
+    assert (m.gender, m.birth_date, m.party_group_id) == ("F", datetime.date(1992, 3, 4), world.orgs.a1g.pk)
