@@ -156,6 +156,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "dangjian.api.schema.document_errors"],
 }
 
+# An empty filter choice reads 全部, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Background work through Celery. Without a broker the tasks run in-process (eager), so the embedded

@@ -21,6 +21,7 @@ from .models import Grant
 from .roles import MANAGE_GRANTS
 
 User = get_user_model()
+HOME_TERMS = 20  # the most urgent; the page says how many more there are and where to see them all
 
 
 @login_required
@@ -37,13 +38,13 @@ def home(request):
         total=Count("id"), probationary=Count("id", filter=Q(status=Status.PROBATIONARY))
     )
     today = timezone.localdate()
-    terms = (
+    due_terms = (
         Committee.objects.visible_to(user)
         .current()
         .filter(due_on__lte=add_months(today, 6))
-        .select_related("organization")
-        .order_by("due_on")[:20]
     )
+    terms = due_terms.select_related("organization").order_by("due_on")[:HOME_TERMS]
+    terms_total = due_terms.count()
     roots = list(orgs.order_by("depth", "path")[:1])
     return render(
         request,
@@ -52,6 +53,8 @@ def home(request):
             "org_counts": org_counts,
             "member_counts": member_counts,
             "terms": terms,
+            "terms_total": terms_total,
+            "terms_shown": HOME_TERMS,
             "today": today,
             "top_org": roots[0] if roots else None,
             "me": Member.objects.filter(user=user).select_related("organization").first(),

@@ -27,7 +27,7 @@ class AgreementForm(forms.ModelForm):
         self.target_rows = []
         for i in range(TARGET_ROWS):
             self.fields[f"t{i}_measure"] = forms.ChoiceField(label=_("考核内容"), required=False,
-                                                             choices=[("", "---------")] + list(Measure.choices))
+                                                             choices=[("", _("请选择"))] + list(Measure.choices))
             self.fields[f"t{i}_category"] = forms.ChoiceField(label=_("八联类别"), required=False,
                                                               choices=[("", _("不限"))] + list(Category.choices))
             self.fields[f"t{i}_output_kind"] = forms.ChoiceField(label=_("成果类型"), required=False,

@@ -26,9 +26,10 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, user, org, kind, attendees, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.org, self.kind = user, org, kind
-        people = attendees.order_by("name")
+        people = attendees.order_by("name_initials", "name")
         self.fields["host"].queryset = people
         self.fields["recorder"].queryset = people
+        self.fields["host"].empty_label = self.fields["recorder"].empty_label = _("请选择")
         if kind != MeetingKind.LECTURE:
             del self.fields["lecturer"]
             del self.fields["secretary_lectured"]

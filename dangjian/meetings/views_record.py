@@ -296,7 +296,7 @@ def grades(request, pk):
         raise Http404
     from .models import Grade
 
-    people = list(services.gradable(meeting).order_by("name").only("id", "name"))
+    people = list(services.gradable(meeting).order_by("name_initials", "name").only("id", "name"))
     current = dict(meeting.grades.values_list("member_id", "grade"))
     if request.method == "POST":
         if meeting.is_locked():

@@ -143,9 +143,10 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
-        ordering = ["organization_id", "name", "id"]
+        # Pinyin order (by initials, then the name) as a Chinese roster reads, not Unicode code points.
+        ordering = ["organization_id", "name_initials", "name", "id"]
         indexes = [
-            models.Index(fields=["organization", "ended_on", "name"], name="member_org_roll_name"),
+            models.Index(fields=["organization", "ended_on", "name_initials", "name"], name="member_org_roll_pinyin"),
             # Covers the roll counts by status (structural rules, dashboards) without touching the table.
             models.Index(fields=["organization", "ended_on", "status"], name="member_org_roll_status"),
             models.Index(fields=["name"], name="member_name"),

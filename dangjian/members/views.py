@@ -31,10 +31,16 @@ class MemberListView(ObjectListView):
         org_id = self.request.GET.get("org")
         chosen = Organization.objects.visible_to(user).filter(pk=org_id).first() if org_id and org_id.isdigit() else None
         idcard_paths = grant_paths(user, VIEW_IDCARD)
+        # The parent of each row's organization, so two "机关党支部" can be told apart: one query for the page.
+        step = Organization.steplen
+        parents = dict(Organization.objects.filter(
+            path__in={m.organization.path[:-step] for m in page.object_list if m.organization.depth > 1})
+            .values_list("path", "name"))
         for m in page.object_list:  # one page of rows, a prefix check each — no queries
             m.id_visible = user.is_superuser or m.user_id == user.pk or any(
                 m.organization.path.startswith(p) for p in idcard_paths
             )
+            m.organization_parent = parents.get(m.organization.path[:-step], "")
         return {
             "chosen_org": chosen,
             "can_add": user.is_superuser or bool(grant_paths(user, "add")),

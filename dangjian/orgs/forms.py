@@ -32,7 +32,7 @@ class OrganizationForm(forms.ModelForm):
         if self.instance.pk and self.instance.kind == OrgKind.GROUP:
             branch = Organization.objects.get_parent(self.instance)
             self.fields["leader"].queryset = (
-                Member.objects.visible_to(user).on_roll().filter(organization=branch).order_by("name")
+                Member.objects.visible_to(user).on_roll().filter(organization=branch).order_by("name_initials", "name")
             )
         else:
             del self.fields["leader"]
@@ -80,7 +80,7 @@ class CommitteeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         candidates = (
-            Member.objects.visible_to(user).on_roll().in_subtree(organization).order_by("name").only("id", "name")
+            Member.objects.visible_to(user).on_roll().in_subtree(organization).order_by("name_initials", "name").only("id", "name")
         )
         from .rules import committee_size, default_term_years
 
@@ -95,7 +95,7 @@ class CommitteeForm(forms.ModelForm):
                 label=_("委员%(n)d") % {"n": i + 1}, queryset=candidates, required=False
             )
             self.fields[p] = forms.ChoiceField(
-                label=_("职务"), choices=[("", "---------")] + list(Position.choices), required=False
+                label=_("职务"), choices=[("", _("请选择"))] + list(Position.choices), required=False
             )
             self.seat_fields.append((self[m], self[p]))
         if not self.instance.pk:

@@ -11,14 +11,22 @@ from dangjian.meetings.models import Meeting, MeetingStatus
 from dangjian.orgs.models import Committee
 
 from . import services
-from .models import CalendarFeed, Reminder
+from .models import CalendarFeed, Kind, Reminder
+
+INBOX_LIMIT = 200
 
 
 @login_required
 def inbox(request):
     services.remind(request.user)  # today's facts, even before the daily job has run
-    reminders = Reminder.objects.filter(user=request.user).order_by("read_at", "-level", "due_on", "-created_at")[:200]
-    return render(request, "reminders/inbox.html", {"reminders": reminders,
+    reminders = Reminder.objects.filter(user=request.user)
+    kind = request.GET.get("kind")
+    if kind in Kind.values:
+        reminders = reminders.filter(kind=kind)
+    total = reminders.count()
+    reminders = reminders.order_by("read_at", "-level", "due_on", "-created_at")[:INBOX_LIMIT]
+    return render(request, "reminders/inbox.html", {"reminders": reminders, "total": total, "limit": INBOX_LIMIT,
+                                                     "kind": kind, "kinds": Kind.choices,
                                                      "feed": CalendarFeed.for_user(request.user)})
 
 

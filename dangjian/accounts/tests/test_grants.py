@@ -54,3 +54,20 @@ def test_login_is_throttled_after_repeated_failures(world, client, settings):
     response = client.post(reverse("login"), {"username": "secretary", "password": "secret-pass-123"})
     assert "锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_home_page_says_when_it_shows_only_the_first_terms(world, login):
+    """Trust E: more than 20 terms due — the page says how many and links to all of them."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from dangjian.factories import MemberFactory, make_committee, make_org
+
+    due = timezone.localdate() - datetime.timedelta(days=3 * 365 + 10)
+    for i in range(23):
+        branch = make_org(f"待换届支部{i}", parent=world.orgs.b)
+        make_committee(branch, [MemberFactory(organization=branch)], elected_on=due, positions=["secretary"])
+    body = login(world.users.group_admin).get(reverse("home")).content.decode()
+    assert "共 23 个委员会需要换届" in body and "前 20 个" in body and "?kind=term" in body
