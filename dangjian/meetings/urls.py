@@ -4,6 +4,7 @@ from . import views, views_record
 
 app_name = "meetings"
 urlpatterns = [
+    path("calendar/", views.calendar, name="calendar"),
     path("org/<int:org_pk>/", views.meeting_list, name="list"),
     path("org/<int:org_pk>/new/", views.choose_kind, name="choose_kind"),
     path("org/<int:org_pk>/new/<str:kind>/", views.record, name="record"),

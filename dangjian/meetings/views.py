@@ -1,10 +1,11 @@
+import datetime
 import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,3 +180,41 @@ def override(request, org_pk, rule_pk):
             messages.success(request, _("已为 %(org)s 及其下级设置：%(r)s") % {"org": org.name, "r": instance.title})
             return redirect("meetings:rules", org.pk)
     return render(request, "meetings/override.html", {"org": org, "form": form, "rule": instance, "existing": existing})
+
+
+@login_required
+def calendar(request):
+    """组织生活 in a month grid: what was held and what is planned, in the user's scope (the top organization
+    they hold, or one chosen with ?org=). Each day lists a few meetings and says how many more there are."""
+    import calendar as cal
+
+    user = request.user
+    scope = Organization.objects.visible_to(user)
+    org_id = request.GET.get("org", "")
+    org = scope.filter(pk=org_id).first() if org_id.isdigit() else None
+    org = org or scope.order_by("depth", "path").first()
+    if org is None:
+        raise Http404
+    today = timezone.localdate()
+    chosen = periods.parse(request.GET.get("month", ""), today) if request.GET.get("month") else periods.month(today.year, today.month)
+    if chosen.kind != "month":
+        chosen = periods.month(chosen.start.year, chosen.start.month)
+    meetings = (Meeting.objects.visible_to(user)
+                .filter(participations__organization__path__startswith=org.path,
+                        held_on__gte=chosen.start, held_on__lte=chosen.end)
+                .distinct().select_related("organization").order_by("held_on", "starts_at", "id"))
+    by_day = {}
+    for m in meetings[:2000]:  # a month of a whole group is bounded; a day shows the first few
+        by_day.setdefault(m.held_on, []).append(m)
+    weeks = []
+    for week in cal.Calendar(firstweekday=0).monthdatescalendar(chosen.start.year, chosen.start.month):
+        weeks.append([(d, d.month == chosen.start.month, by_day.get(d, [])[:CALENDAR_PER_DAY],
+                       max(0, len(by_day.get(d, [])) - CALENDAR_PER_DAY)) for d in week])
+    prev_month = periods.containing("month", chosen.start - datetime.timedelta(days=1))
+    next_month = periods.containing("month", chosen.end + datetime.timedelta(days=1))
+    return render(request, "meetings/calendar.html", {
+        "org": org, "chosen": chosen, "weeks": weeks, "today": today, "prev": prev_month, "next": next_month,
+        "total": sum(len(v) for v in by_day.values()), "can_add": user_can(user, "add", org)})
+
+
+CALENDAR_PER_DAY = 4

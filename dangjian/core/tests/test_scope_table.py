@@ -33,7 +33,7 @@ NO_OBJECT = {
     "orgs:tree", "orgs:external_list", "orgs:external_create", "orgs:pick", "orgs:party_groups",
     "members:list", "members:create", "members:import", "members:import_template", "members:import_confirm",
     "members:export",
-    "reminders:inbox", "reminders:read", "reminders:regenerate",
+    "reminders:inbox", "reminders:read", "reminders:regenerate", "meetings:calendar",
     "cobuilding:list", "cobuilding:create", "cobuilding:overview",
     "org-list", "member-list", "meeting-list",
 }

@@ -113,3 +113,25 @@ def test_an_admin_overrides_a_rule_for_their_subtree_and_the_page_says_where_it_
     # the secretary cannot override
     assert login(world.users.secretary).post(reverse("meetings:override", args=[world.orgs.a.pk, rule.pk]),
                                              {"period": "year", "min_count": 1}).status_code == 404
+
+
+def test_the_month_calendar_shows_held_and_planned_meetings_in_scope(world, login):
+    """Trust E: 组织生活 has a place in the main navigation and a month calendar."""
+    import datetime
+
+    from django.urls import reverse
+
+    from dangjian.meetings.models import Meeting, MeetingOrganization
+
+    day = datetime.date(2026, 11, 12)
+    for org, topic, status in [(world.orgs.a1, "A1主题党日", "held"), (world.orgs.a1, "A1计划党课", "planned"),
+                               (world.orgs.b1, "B1主题党日", "held")]:
+        m = Meeting.objects.create(organization=org, kind="theme_day", topic=topic, held_on=day, status=status)
+        MeetingOrganization.objects.create(meeting=m, organization=org)
+    client = login(world.users.secretary)
+    assert reverse("meetings:calendar") in client.get(reverse("home")).content.decode()
+    body = client.get(reverse("meetings:calendar"), {"month": "2026-11"}).content.decode()
+    assert "A1主题党日" in body and "A1计划党课" in body and "B1主题党日" not in body
+    assert "2026年10月" in body and "2026年12月" in body
+    for bad in ("2026-13", "0000-01", "abc", "99999-01"):
+        assert client.get(reverse("meetings:calendar"), {"month": bad}).status_code == 200
