@@ -55,6 +55,9 @@ class MemberForm(forms.ModelForm):
         self.fields["organization"].widget.action = action
         self.fields["organization"].for_user(user, scope)
         org = self.instance.organization if self.instance.organization_id else initial_org
+        if org is None:
+            only = list(scope.values_list("pk", flat=True)[:2])
+            org = scope.get(pk=only[0]) if len(only) == 1 else None  # a branch secretary: their branch
         if self.data.get(self.add_prefix("organization")):  # re-shown after an error: the groups of the org typed
             org = scope.filter(code=self.data[self.add_prefix("organization")].strip()).first() or org
         if org:
@@ -71,6 +74,8 @@ class MemberForm(forms.ModelForm):
         self.fields["organization"].help_text = _("输入名称或编码后从列表中选择（括号内为上级组织）")
         # Filled from the 身份证号 when left empty (GB 11643 carries both).
         self.fields["gender"].required = self.fields["birth_date"].required = False
+        for name, empty in (("gender", _("按身份证号自动填写")), ("education", _("请选择"))):
+            self.fields[name].choices = [("", empty)] + [c for c in self.fields[name].choices if c[0]]
         self.fields["gender"].help_text = self.fields["birth_date"].help_text = _("可不填，按身份证号自动填写")
         if not self.instance.pk:
             # A new record is either a new member or one whose relationship arrives from outside the system.
