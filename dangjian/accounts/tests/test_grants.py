@@ -71,3 +71,14 @@ def test_the_home_page_says_when_it_shows_only_the_first_terms(world, login):
         make_committee(branch, [MemberFactory(organization=branch)], elected_on=due, positions=["secretary"])
     body = login(world.users.group_admin).get(reverse("home")).content.decode()
     assert "共 23 个委员会需要换届" in body and "前 20 个" in body and "?kind=term" in body
+
+
+def test_an_account_already_linked_to_a_member_cannot_be_linked_to_another(world, login):
+    """Trust C: was an IntegrityError (Member.user is one-to-one); now a message on the field."""
+    other = world.members.a1[2]
+    response = login(world.users.group_admin).post(reverse("grants"), {
+        "username": "member", "organization": "A1", "role": "member", "member_id_number": other.id_number})
+    assert response.status_code == 200
+    assert "已关联另一名党员的档案" in response.content.decode()
+    other.refresh_from_db()
+    assert other.user_id is None

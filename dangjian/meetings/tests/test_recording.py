@@ -135,3 +135,21 @@ def test_the_month_calendar_shows_held_and_planned_meetings_in_scope(world, logi
     assert "2026年10月" in body and "2026年12月" in body
     for bad in ("2026-13", "0000-01", "abc", "99999-01"):
         assert client.get(reverse("meetings:calendar"), {"month": bad}).status_code == 200
+
+
+def test_leave_without_a_reason_is_reported_next_to_the_row(world, login):
+    """Trust E: the error stands beside the person it concerns, and nothing is saved."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from dangjian.meetings.models import Meeting
+
+    a1 = world.members.a1
+    data = {"status": "held", "topic": "缺事由", "held_on": timezone.localdate().isoformat()}
+    data.update({f"att_{m.pk}": "present" for m in a1})
+    data[f"att_{a1[2].pk}"] = "leave"
+    response = login(world.users.secretary).post(reverse("meetings:record", args=[world.orgs.a1.pk, "theme_day"]), data)
+    rows = {p.pk: err for p, _st, _r, err in response.context["rows"]}
+    assert rows[a1[2].pk] == "请假须填写事由" and all(e is None for pk, e in rows.items() if pk != a1[2].pk)
+    assert 'class="row-error"' in response.content.decode()
+    assert not Meeting.objects.filter(topic="缺事由").exists()

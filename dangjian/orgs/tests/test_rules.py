@@ -135,3 +135,11 @@ def test_a_party_committee_of_nine_is_normal_and_its_form_offers_eleven_seats_an
     form = CommitteeForm(data, user=admin, organization=company)
     assert form.is_valid(), form.errors
     assert len(form.cleaned_data["seats"]) == 10  # none silently dropped
+
+
+def test_a_party_group_counts_its_members_in_the_tree(world, login):
+    """Trust E: members belong to the branch and name their 党小组; the group's count follows that link."""
+    from django.urls import reverse
+
+    nodes = login(world.users.group_admin).get(reverse("orgs:children", args=[world.orgs.a1.pk])).context["nodes"]
+    assert {n.code: n.member_count for n in nodes} == {"A1G": 4}
