@@ -89,14 +89,15 @@ def record_activity(*, agreement, by, parties, meeting=None, **fields):
     return activity
 
 
-def linkable_meetings(agreement):
+def linkable_meetings(agreement, user):
     """Joint organization-life meetings between two or more internal parties in the period, not yet counted:
-    a 联合主题党日 counts both as organization life and as co-building, once linked."""
+    a 联合主题党日 counts both as organization life and as co-building, once linked. Only meetings `user` may
+    read: in a three-party agreement, two other parties' joint meeting is not this user's to see."""
     from django.db.models import Count, Q
 
     from dangjian.meetings.models import Meeting
 
     org_ids = [p.organization_id for p in agreement.parties.all() if p.organization_id]
-    return (Meeting.objects.held().filter(held_on__gte=agreement.starts_on, held_on__lte=agreement.ends_on)
+    return (Meeting.objects.visible_to(user).held().filter(held_on__gte=agreement.starts_on, held_on__lte=agreement.ends_on)
             .annotate(n=Count("participations", filter=Q(participations__organization_id__in=org_ids)))
             .filter(n__gte=2).exclude(cobuilding_activities__agreement=agreement).order_by("held_on"))

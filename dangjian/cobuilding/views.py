@@ -58,7 +58,7 @@ def detail(request, pk):
         "progress": progress.progress_for(agreement, timezone.localdate()),
         "activities": agreement.activities.prefetch_related("parties__organization", "parties__external", "photos"),
         "outputs": agreement.outputs.select_related("party__organization", "party__external"),
-        "linkable": services.linkable_meetings(agreement) if can_change else [],
+        "linkable": services.linkable_meetings(agreement, request.user) if can_change else [],
         "can_change": can_change,
         "confirmable": [p for p in agreement.unconfirmed_parties().select_related("organization")
                         if services.can_confirm(request.user, p)],
@@ -87,7 +87,7 @@ def add_activity(request, pk):
 @require_POST
 def link_meeting(request, pk, meeting_pk):
     agreement = _agreement(request, pk, "manage_org")
-    meeting = get_object_or_404(services.linkable_meetings(agreement), pk=meeting_pk)
+    meeting = get_object_or_404(services.linkable_meetings(agreement, request.user), pk=meeting_pk)
     orgs = set(meeting.participations.values_list("organization_id", flat=True))
     parties = [p for p in agreement.parties.all() if p.organization_id in orgs]
     services.record_activity(agreement=agreement, by=request.user, parties=parties, meeting=meeting,

@@ -126,11 +126,11 @@ def test_a_joint_theme_day_counts_as_co_building_once_linked(world, login, pairi
         by=world.users.group_admin, fields={"title": "支部结对", "level": "branch", "starts_on": YEAR_START,
                                             "ends_on": YEAR_END, "status": "in_force"},
         organizations=[world.orgs.a1, world.orgs.b1], externals=[], targets=[{"measure": "activity", "min_count": 1, "who": "jointly"}])
-    assert list(services.linkable_meetings(branch_pair)) == [m]
+    assert list(services.linkable_meetings(branch_pair, world.users.group_admin)) == [m]
     client = login(world.users.group_admin)
     client.post(reverse("cobuilding:link_meeting", args=[branch_pair.pk, m.pk]))
     assert progress.progress_for(branch_pair, datetime.date(2026, 5, 1))[0].status == "met"
-    assert not services.linkable_meetings(branch_pair).exists()
+    assert not services.linkable_meetings(branch_pair, world.users.group_admin).exists()
 
 
 @pytest.fixture
