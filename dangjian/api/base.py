@@ -8,12 +8,24 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, mixins, viewsets
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, mixins, serializers, viewsets
 
 from dangjian.core.scope import forget_grants, grant_paths
 from dangjian.core.views import OutOfScope, ensure_in_scope
 
 METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change"}
+
+
+OUT_OF_SCOPE_ORG = gettext_lazy("组织 id=%(pk_value)s 不存在或不在您的管辖范围内，请重新选择")
+
+
+def scoped_org_field(**kwargs):
+    """An organization id field whose choices are set per request (empty until then: fails closed)."""
+    from dangjian.orgs.models import Organization
+
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.none(), error_messages={"does_not_exist": OUT_OF_SCOPE_ORG}, **kwargs)
 
 
 def drf_errors(e):

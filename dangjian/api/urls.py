@@ -1,9 +1,12 @@
+"""The central API only routes: each app owns its serializers and viewsets (dangjian/<app>/api/)."""
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from .views import MeetingViewSet, MemberViewSet, OrganizationViewSet
+from dangjian.meetings.api.views import MeetingViewSet
+from dangjian.members.api.views import MemberViewSet
+from dangjian.orgs.api.views import OrganizationViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrganizationViewSet, basename="org")

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
 from dangjian.api.base import ScopedModelViewSet
-from dangjian.api.serializers import MemberSerializer
+from dangjian.members.api.serializers import MemberSerializer
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 

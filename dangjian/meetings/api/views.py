@@ -1,0 +1,20 @@
+"""Meetings in the API, read-only: the tree scope plus the sources other apps register (co-building review)."""
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from dangjian.api.base import ScopedReadOnlyViewSet
+from dangjian.meetings.models import Meeting
+
+from .serializers import MeetingSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="会议活动列表", description="本人管辖范围内的组织生活记录，以及生效共建协议授权观摩的对方记录。"),
+    retrieve=extend_schema(summary="会议活动详情"),
+)
+class MeetingViewSet(ScopedReadOnlyViewSet):
+    queryset = Meeting.objects.select_related("organization")
+    serializer_class = MeetingSerializer
+    filterset_fields = ["kind", "status"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-held_on", "-id")
