@@ -128,10 +128,13 @@ def failing(request, org_pk):
     if rule is None:  # no such rule (a hand-edited link): back to the organization's compliance page
         return redirect("meetings:compliance", org.pk)
     if request.GET.get("format") == "xlsx":
+        if not user_can(request.user, "export", org):  # a download is an export, like every other
+            raise Http404
         return _failing_xlsx(org, chosen, rule, status, orgs)
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))
     return render(request, "meetings/failing.html", {
         "org": org, "chosen": chosen, "rule": rule, "status": status, "status_label": compliance.STATUS_LABELS[status],
+        "can_export": user_can(request.user, "export", org),
         "page": page, "query": f"period={chosen.code}&rule={key[0]}:{key[1]}&status={status}"})
 
 

@@ -173,3 +173,12 @@ def test_a_committee_meeting_without_a_majority_of_members_does_not_count(world)
     assert verdicts(world.orgs.a1, july, today=datetime.date(2026, 8, 20))[("committee", "")].status == "overdue"
     record(3)
     assert verdicts(world.orgs.a1, july, today=datetime.date(2026, 8, 20))[("committee", "")].status == "met"
+
+
+def test_the_compliance_drill_down_download_needs_the_export_right(world, login):
+    """Trust B1: a member may read their branch's compliance page, not download lists from it."""
+    from django.urls import reverse
+
+    url = reverse("meetings:failing", args=[world.orgs.a1.pk]) + "?rule=general_assembly:&status=due&format=xlsx"
+    assert login(world.users.member).get(url).status_code == 404
+    assert login(world.users.secretary).get(url).status_code == 200
