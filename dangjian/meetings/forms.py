@@ -35,6 +35,11 @@ class MeetingForm(forms.ModelForm):
             del self.fields["secretary_lectured"]
         if kind in (MeetingKind.COMMITTEE, MeetingKind.GROUP, MeetingKind.TALK):
             del self.fields["other_orgs"]
+        if self.instance.pk and self.instance.status == "held":
+            # A held meeting is a record of the past: a change says why (RULES.md "Records").
+            self.fields["change_reason"] = forms.CharField(
+                label=_("修改原因"), max_length=200, help_text=_("已召开会议的记录是历史，修改须说明原因，记入变更记录"))
+            self.initial["change_reason"] = ""
 
     def clean_other_orgs(self):
         codes = [c.strip() for c in self.cleaned_data.get("other_orgs", "").replace("，", ",").split(",") if c.strip()]
@@ -48,6 +53,8 @@ class MeetingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.instance.kind = self.kind
+        if "change_reason" in cleaned:
+            self.instance.change_reason = cleaned["change_reason"]
         return cleaned
 
 

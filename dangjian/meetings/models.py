@@ -72,6 +72,9 @@ class Meeting(models.Model):
     unlocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("解锁人"))
     unlock_reason = models.CharField(_("解锁原因"), max_length=200, blank=True)
+    # Why a held meeting's record was last changed: required by the edit form, so the change log (which records
+    # this field's old and new value with the other changes) says who changed a record of the past, and why.
+    change_reason = models.CharField(_("修改原因"), max_length=200, blank=True)
 
     objects = MeetingQuerySet.as_manager()
 

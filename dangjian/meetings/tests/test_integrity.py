@@ -94,10 +94,13 @@ def test_changes_after_the_lock_are_shown_on_the_record(world, login, settings):
     m.unlocked_until = timezone.localdate() + datetime.timedelta(days=7)
     m.save()
     client = login(world.users.group_admin)
+    refused = client.post(reverse("meetings:edit", args=[m.pk]), {"status": "held", "topic": "改过的主题",
+                                                                   "held_on": m.held_on.isoformat()})
+    assert refused.status_code == 200 and "change_reason" in refused.context["form"].errors  # why, first
     client.post(reverse("meetings:edit", args=[m.pk]), {"status": "held", "topic": "改过的主题",
-                                                         "held_on": m.held_on.isoformat()})
+                                                         "held_on": m.held_on.isoformat(), "change_reason": "纠正笔误"})
     body = client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
-    assert "锁定后的修改" in body and "改过的主题" in body
+    assert "锁定后的修改" in body and "改过的主题" in body and "纠正笔误" in body
 
 
 def planned_today(org):
