@@ -13,7 +13,7 @@ from django.db.models import Max
 from dangjian.core.dates import add_years
 from dangjian.members.models import Category, Education, Member, Status
 from dangjian.members.pinyin import initials_of
-from dangjian.orgs.models import Committee, CommitteeMember, Organization, OrgKind, Position
+from dangjian.orgs.models import Committee, CommitteeMember, Organization, Position
 
 from . import names
 

@@ -4,12 +4,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.accounts.models import Grant
 from dangjian.factories import MemberFactory, make_committee
 from dangjian.meetings.models import Attendance, Meeting, MeetingOrganization
 from dangjian.members.models import Status
 from dangjian.reminders.models import Reminder
-from dangjian.reminders.services import remind, remind_all, reminders_for
+from dangjian.reminders.services import remind_all, reminders_for
 
 TODAY = datetime.date(2026, 11, 23)
 
