@@ -155,3 +155,27 @@ def test_admin_signs_an_agreement_records_a_joint_activity_and_progress_moves(wo
     other = page_for(world.users.outsider)
     other.goto(page.url)
     assert "1/4" in other.inner_text("#progress")
+
+
+def test_secretary_records_a_meeting_on_a_phone_by_exceptions(world, page_for, screenshot_dir):
+    """Trust E: on a phone — everyone present except one on leave, the reason beside that row, save in reach."""
+    from dangjian.meetings.models import Attendance, Meeting
+
+    page = page_for(world.users.secretary, viewport={"width": 390, "height": 844})
+    base = page.url.rstrip("/")
+    page.goto(base + f"/meetings/org/{world.orgs.a1.pk}/new/theme_day/")
+    page.fill("#id_topic", "手机登记的主题党日")
+    away = world.members.a1[2]
+    page.check(f"input[name=att_{away.pk}][value=leave]")
+    page.check("[data-only-exceptions]")  # the compact view: only those not present
+    assert page.locator("ul.attendance li:visible").count() == 1
+    page.click(".sticky-actions button:has-text('保存')")  # the save button stays in reach
+    page.wait_for_selector("text=请假须填写事由")
+    page.screenshot(path=str(screenshot_dir / "phone-attendance-error.png"), full_page=False)
+    assert not Meeting.objects.filter(topic="手机登记的主题党日").exists()
+    page.fill(f"input[name=reason_{away.pk}]", "倒班")
+    page.click(".sticky-actions button:has-text('保存')")
+    page.wait_for_selector("h1:has-text('手机登记的主题党日')")
+    meeting = Meeting.objects.get(topic="手机登记的主题党日")
+    statuses = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "status"))
+    assert statuses.pop(away.pk) == "leave" and set(statuses.values()) == {"present"}
