@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_MEMBERS ?= 100000
 
-.PHONY: run test test-sqlite test-postgres bench clean
+.PHONY: run serve test test-sqlite test-postgres bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -21,11 +21,19 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(PIP) install -q -e '.[test]'
 	touch $@
 
-run: $(STAMP)
+var/secret-key:
 	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# The demo runs like production (DEBUG off, Chinese error pages) with its own generated secret key.
+run: $(STAMP) var/secret-key
 	$(VENV)/bin/dangjian migrate --noinput
 	$(VENV)/bin/dangjian load_demo --if-empty
-	$(VENV)/bin/dangjian runserver 127.0.0.1:8000
+	DANGJIAN_SECRET_KEY=$$(cat var/secret-key) $(VENV)/bin/dangjian runserver 127.0.0.1:8000
+
+# Production-like on one machine: gunicorn (+ Celery worker and beat with DANGJIAN_CELERY_BROKER set).
+serve: $(STAMP)
+	VENV=$(VENV) scripts/serve.sh
 
 test: $(TEST_STAMP)
 	scripts/install-system-deps.sh

@@ -9,9 +9,21 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("DANGJIAN_VAR_DIR", str(BASE_DIR.parent / "var")))
 
 DEBUG = env_bool("DANGJIAN_DEBUG", False)
+# The built-in key serves tests and nothing else: dangjian.wsgi refuses to start on it with DEBUG off.
 SECRET_KEY = env_str("DANGJIAN_SECRET_KEY", "insecure-dev-key-change-me-for-production-0123456789")
-ALLOWED_HOSTS = env_list("DANGJIAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list("DANGJIAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], allow_empty=True)
 CSRF_TRUSTED_ORIGINS = env_list("DANGJIAN_CSRF_TRUSTED_ORIGINS", [])
+
+# TLS is the customer's terminator's job (nginx, a load balancer): these follow how it is set up.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DANGJIAN_BEHIND_TLS_PROXY", False) else None
+SECURE_SSL_REDIRECT = env_bool("DANGJIAN_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("DANGJIAN_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DANGJIAN_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# An intranet host name is never on the browsers' HSTS preload list: the check that asks for it does not apply.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DANGJIAN_SECURE_COOKIES", False)
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -121,10 +133,13 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # With a STATIC_ROOT (make serve, deployments): collectstatic writes hashed, compressed copies that
+    # WhiteNoise serves with far-future caching. Without one, files come straight from the apps.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_ROOT
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve app static files straight from the apps, so `make run` needs no collectstatic.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_ROOT
 WHITENOISE_AUTOREFRESH = DEBUG
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -33,42 +33,41 @@ def env_int(name, default):
         raise EnvError(f"{name} must be an integer, got {raw!r}") from None
 
 
-def env_list(name, default=()):
+def env_list(name, default=(), *, allow_empty=False):
+    """Comma-separated; unset → `default`. With allow_empty, a variable set to "" means an empty list (and the
+    deploy checks say so) rather than silently falling back to the default."""
     raw = os.environ.get(name)
-    if not raw:
+    if raw is None or (not raw and not allow_empty):
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 def database_from_url(url, *, base_dir):
-    """`sqlite:///path` or `postgres://user:pass@host:port/name` → a DATABASES entry."""
+    """A DATABASES entry from a URL, parsed by dj-database-url (so options such as `?sslmode=require` or
+    `?connect_timeout=5` reach the driver), plus what this application needs of each engine."""
+    import dj_database_url
+
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        # sqlite:///relative.db or sqlite:////absolute/path.db, as dj-database-url reads them.
         path = unquote(parsed.path[1:])
         if not path:
             raise EnvError("DATABASE_URL sqlite:/// needs a file path")
         if not os.path.isabs(path):
-            path = os.path.join(base_dir, path)
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": path,
-            # WAL lets readers and the writer work side by side; a busy timeout instead of
-            # an immediate "database is locked" when two requests write at once.
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            url = "sqlite:///" + os.path.join(base_dir, path)
+    elif parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise EnvError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite:/// or postgres://)")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=0 if parsed.scheme == "sqlite" else 60,
+                                       conn_health_checks=parsed.scheme != "sqlite")
+    except ValueError as e:
+        raise EnvError(f"DATABASE_URL is not valid: {e}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers and the writer work side by side; IMMEDIATE transactions and a busy timeout instead
+        # of an immediate "database is locked" when two requests write at once.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            **config.get("OPTIONS", {}),
         }
-    if parsed.scheme in ("postgres", "postgresql"):
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parsed.path.lstrip("/")),
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
-        }
-    raise EnvError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite:/// or postgres://)")
+    return config
