@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.env import database_from_url, env_bool, env_int, env_list, env_str
+from dangjian.core.env import EnvError, database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("DANGJIAN_VAR_DIR", str(BASE_DIR.parent / "var")))
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dangjian.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,6 +175,13 @@ SPECTACULAR_SETTINGS = {
 # An empty filter choice reads 全部, not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 
+# One cache for every app process: Redis when configured (several app servers must share it), else a per-process
+# memory cache, which is right for the single-process embedded install. Login lock-out counts are kept by
+# django-axes in the database, shared by every process either way.
+CACHE_URL = env_str("DANGJIAN_CACHE_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                      "TIMEOUT": 300} if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Background work through Celery. Without a broker the tasks run in-process (eager), so the embedded
@@ -191,9 +199,18 @@ DEFAULT_FROM_EMAIL = env_str("DANGJIAN_FROM_EMAIL", "dangjian@localhost")
 
 EMAIL_BACKEND = env_str("DANGJIAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# Every line carries the request id (also sent back as X-Request-ID); DANGJIAN_LOG_FORMAT=json for collectors.
+LOG_FORMAT = env_str("DANGJIAN_LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise EnvError(f"DANGJIAN_LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "dangjian.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "dangjian.core.observability.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("DANGJIAN_LOG_LEVEL", "WARNING")},
 }

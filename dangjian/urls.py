@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dangjian.core.observability import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("dangjian.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -42,3 +42,43 @@ def test_error_pages_are_in_chinese_and_say_what_to_do(world, login):
     response = login(world.users.outsider).get(f"/orgs/{world.orgs.a1.pk}/")
     body = response.content.decode()
     assert response.status_code == 404 and "页面不存在" in body and "返回首页" in body and "Traceback" not in body
+
+
+def test_healthz_answers_without_login_and_reveals_nothing_else(db, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response["X-Request-ID"]
+
+
+def test_healthz_says_which_part_is_down(db, client, settings, monkeypatch):
+    from dangjian.core import observability
+
+    def down():
+        raise ConnectionError("refused")
+
+    monkeypatch.setattr(observability, "_broker", down)
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker is configured
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "checks": {"database": "ok", "cache": "ok", "broker": "error"}}
+
+
+def test_a_request_id_is_taken_from_the_proxy_or_made_and_logged(world, client, caplog):
+    import logging
+
+    assert client.get("/login/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
+    made = client.get("/login/", HTTP_X_REQUEST_ID="bad id with spaces\n")["X-Request-ID"]
+    assert len(made) == 32 and " " not in made
+    from dangjian.core.observability import JsonFormatter, RequestIdFilter, request_id
+
+    token = request_id.set("rid-7")
+    try:
+        record = logging.LogRecord("dangjian", logging.WARNING, __file__, 1, "记录 %s", ("一条",), None)
+        RequestIdFilter().filter(record)
+        import json
+
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id.reset(token)
+    assert line["request_id"] == "rid-7" and line["message"] == "记录 一条"

@@ -29,7 +29,7 @@ NOT_FOUND, NOT_ALLOWED, FORBIDDEN, REDIRECT = 404, 405, 403, 302
 # Patterns with no object in them: each lists or creates only within the user's own scope (tested by the page
 # scope matrix and the crawl). Listed here so a new one is a conscious decision.
 NO_OBJECT = {
-    "home", "login", "logout", "password_change", "password_change_done", "grants", "api-token", "api-root",
+    "healthz", "home", "login", "logout", "password_change", "password_change_done", "grants", "api-token", "api-root",
     "orgs:tree", "orgs:external_list", "orgs:external_create", "orgs:pick", "orgs:party_groups",
     "members:list", "members:create", "members:import", "members:import_template", "members:import_confirm",
     "members:export",
