@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .scope import forget_grants, grant_paths
+from .versioning import StaleEdit, VersionField, claim_version, conflict_details
 
 
 class OutOfScope(Exception):
@@ -75,8 +76,11 @@ class ObjectEditView(ScopedMixin, View):
 
     def get_form(self, instance):
         data = self.request.POST if self.request.method == "POST" else None
-        return self.form_class(data, self.request.FILES or None, instance=instance, user=self.request.user,
+        form = self.form_class(data, self.request.FILES or None, instance=instance, user=self.request.user,
                                **self.form_kwargs())
+        if instance is not None and hasattr(instance, "version"):
+            form.fields["version"] = VersionField(initial=instance.version)
+        return form
 
     def form_kwargs(self):
         return {}
@@ -101,10 +105,14 @@ class ObjectEditView(ScopedMixin, View):
         if form.is_valid():
             try:
                 with transaction.atomic():
+                    if "version" in form.fields:  # optimistic locking, decided by the UPDATE's WHERE clause
+                        claim_version(instance, form.cleaned_data.get("version") or instance.version)
                     obj = self.save(form)
                     ensure_in_scope(type(obj), request.user, self.edit_action(instance is not None), obj.pk)
             except OutOfScope:
                 form.add_error(None, _("保存后的记录不在您的管辖范围内，未保存"))
+            except StaleEdit as e:
+                report_conflict(form, e)
             else:
                 forget_grants(request.user)
                 messages.success(request, _("已保存：%(obj)s") % {"obj": obj})
@@ -127,6 +135,25 @@ class ObjectEditView(ScopedMixin, View):
 
     def extra_context(self, instance):
         return {}
+
+
+def report_conflict(form, stale):
+    """The conflict as a form error in Chinese — who saved, and what now differs — and the form moved to the new
+    version, so a second save, after looking, is a deliberate overwrite."""
+    from auditlog.models import LogEntry
+
+    last = LogEntry.objects.get_for_object(stale.current).select_related("actor").order_by("-timestamp").first()
+    who = ""
+    if last is not None:
+        name = (last.actor.get_full_name() or last.actor.username) if last.actor else _("系统")
+        who = _("最近一次由 %(who)s 于 %(when)s 保存。") % {"who": name, "when": f"{last.timestamp:%Y-%m-%d %H:%M}"}
+    details = conflict_details(form, stale.current)
+    form.add_error(None, " ".join([stale.messages[0], who, _("您的修改未保存。")]
+                                  + ([_("与您提交不同之处：") + "；".join(details)] if details else [])
+                                  + [_("请核对后再次保存（将以您的内容为准）。")]))
+    data = form.data.copy()
+    data["version"] = stale.current.version
+    form.data = data
 
 
 def changelog_for(obj, user, *, extra_objects=()):

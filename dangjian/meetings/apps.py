@@ -11,4 +11,5 @@ class MeetingsConfig(AppConfig):
         from . import models
 
         for model in models.AUDITED:
-            auditlog.register(model)
+            # the optimistic-locking counter is bookkeeping, not a change a person made
+            auditlog.register(model, exclude_fields=["version"] if model is models.Meeting else None)

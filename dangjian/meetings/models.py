@@ -75,6 +75,8 @@ class Meeting(models.Model):
     # Why a held meeting's record was last changed: required by the edit form, so the change log (which records
     # this field's old and new value with the other changes) says who changed a record of the past, and why.
     change_reason = models.CharField(_("修改原因"), max_length=200, blank=True)
+    # Optimistic locking (core.versioning): the edit form saves only over the version it was opened at.
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.core.views import changelog_for, ensure_in_scope
+from dangjian.core.versioning import StaleEdit, VersionField, claim_version
+from dangjian.core.views import changelog_for, ensure_in_scope, report_conflict
 from dangjian.orgs.models import Organization
 
 from . import ledger, services
@@ -58,6 +59,7 @@ def edit(request, pk):
     attendees = services.due_people(meeting, others)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user, org=org, kind=meeting.kind,
                        attendees=attendees, initial={"other_orgs": ",".join(o.code for o in others)})
+    form.fields["version"] = VersionField(initial=meeting.version)
     people = list(attendees.order_by("name_initials", "name").only("id", "name", "status"))
     marks = attendance_marks(request, people, meeting)
     error = None
@@ -66,6 +68,7 @@ def edit(request, pk):
         due = services.due_people(meeting, chosen)  # before the participations change
         try:
             with transaction.atomic():
+                claim_version(meeting, form.cleaned_data.get("version") or meeting.version)
                 form.save()
                 if "other_orgs" in form.cleaned_data:
                     meeting.participations.exclude(organization=org).delete()
@@ -77,6 +80,8 @@ def edit(request, pk):
                         marks[p.pk] = (request.POST.get(f"att_{p.pk}", AttendanceStatus.ABSENT), "")
                     services.save_attendance(meeting, marks, due)
                 ensure_in_scope(Meeting, request.user, "change", meeting.pk)
+        except StaleEdit as e:
+            report_conflict(form, e)
         except ValidationError as e:
             error = e
         else:

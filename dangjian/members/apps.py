@@ -14,6 +14,7 @@ class MembersConfig(AppConfig):
             # The change log is shown to inspectors too: never keep a full 身份证号 in it, and mask it the one
             # way the pages, API and exports do (idcard.mask), not auditlog's own way.
             if model is models.Member:
-                auditlog.register(model, mask_fields=["id_number"], mask_callable="dangjian.members.idcard.mask")
+                auditlog.register(model, mask_fields=["id_number"], mask_callable="dangjian.members.idcard.mask",
+                                  exclude_fields=["version", "updated_at"])
             else:
                 auditlog.register(model)

@@ -137,6 +137,8 @@ class Member(models.Model):
     end_note = models.CharField(_("终止说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Optimistic locking (core.versioning): the edit form saves only over the version it was opened at.
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = MemberQuerySet.as_manager()
 
