@@ -131,9 +131,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env_str("DANGJIAN_STATIC_ROOT", "") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files (attachments, photos, signed documents). Several app servers must share them: a shared path
+# (DANGJIAN_MEDIA_ROOT on NFS or similar) by default, or an S3-compatible store (DANGJIAN_S3_BUCKET …) through
+# django-storages. They are never served from MEDIA_URL: every download passes the scope check (core/files.py).
+MEDIA_ROOT = env_str("DANGJIAN_MEDIA_ROOT", str(VAR_DIR / "media"))
+X_ACCEL_REDIRECT_PREFIX = env_str("DANGJIAN_X_ACCEL_REDIRECT", "")  # e.g. /protected/ behind deploy/nginx.conf
+S3_BUCKET = env_str("DANGJIAN_S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3_BUCKET, "endpoint_url": env_str("DANGJIAN_S3_ENDPOINT", "") or None,
+        "access_key": env_str("DANGJIAN_S3_ACCESS_KEY", ""), "secret_key": env_str("DANGJIAN_S3_SECRET_KEY", ""),
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False}}
+    if S3_BUCKET else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # With a STATIC_ROOT (make serve, deployments): collectstatic writes hashed, compressed copies that
     # WhiteNoise serves with far-future caching. Without one, files come straight from the apps.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_ROOT

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.core.files import serve_upload
 from dangjian.core.scope import user_can
 
 from . import progress, services
@@ -233,32 +234,21 @@ def confirm(request, pk, party_pk):
 
 @login_required
 def document(request, pk):
-    from django.http import FileResponse, Http404
-
     agreement = _agreement(request, pk)
-    if not agreement.document:
-        raise Http404
-    return FileResponse(agreement.document.open("rb"), as_attachment=True,
-                        filename=agreement.document.name.rsplit("/", 1)[-1])
+    return serve_upload(agreement.document)
 
 
 @login_required
 def output_file(request, pk):
-    from django.http import FileResponse, Http404
-
     output = get_object_or_404(Output, pk=pk)
     _agreement(request, output.agreement_id)  # 404 outside the agreement's parties
-    if not output.file:
-        raise Http404
-    return FileResponse(output.file.open("rb"), as_attachment=True, filename=output.file.name.rsplit("/", 1)[-1])
+    return serve_upload(output.file)
 
 
 @login_required
 def photo(request, pk):
-    from django.http import FileResponse
-
     from .models import ActivityPhoto
 
     p = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk)
     _agreement(request, p.activity.agreement_id)
-    return FileResponse(p.file.open("rb"), filename=p.name)
+    return serve_upload(p.file, filename=p.name, as_attachment=False)

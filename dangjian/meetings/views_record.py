@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.core.files import serve_upload
 from dangjian.core.versioning import StaleEdit, VersionField, claim_version
 from dangjian.core.views import changelog_for, ensure_in_scope, report_conflict
 from dangjian.orgs.models import Organization
@@ -251,7 +252,7 @@ def download(request, pk):
     """Attachments are served through the scope check, never from a public media URL."""
     att = get_object_or_404(Attachment.objects.select_related("meeting"), pk=pk)
     _meeting(request, att.meeting_id)  # 404 outside scope
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return serve_upload(att.file, filename=att.name)
 
 
 @login_required

@@ -291,3 +291,17 @@ def test_office_attachments_must_be_office_documents(world, login, settings, tmp
     m = meeting_for(world.orgs.a1)
     login(world.users.secretary).post(reverse("meetings:upload", args=[m.pk]), {"file": SimpleUploadedFile(name, content)})
     assert Attachment.objects.filter(meeting=m).exists() == ok
+
+
+def test_behind_nginx_a_download_is_an_internal_redirect_after_the_scope_check(world, login, settings, tmp_path):
+    """Production 2: nginx serves the bytes from the protected location; the app only decides who may."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.X_ACCEL_REDIRECT_PREFIX = "/protected/"
+    m = meeting_for(world.orgs.a1)
+    login(world.users.secretary).post(reverse("meetings:upload", args=[m.pk]),
+                                      {"file": SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 x")})
+    att = Attachment.objects.get(meeting=m)
+    response = login(world.users.secretary).get(reverse("meetings:download", args=[att.pk]))
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"].startswith("/protected/meetings/") and "UTF-8''" in response["Content-Disposition"]
+    assert login(world.users.outsider).get(reverse("meetings:download", args=[att.pk])).status_code == 404
