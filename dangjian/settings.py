@@ -199,6 +199,12 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 CELERY_BROKER_URL = env_str("DANGJIAN_CELERY_BROKER", "memory://")
 CELERY_TASK_ALWAYS_EAGER = not env_str("DANGJIAN_CELERY_BROKER", "")
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, not when it was received: a worker killed mid-task leaves it on the
+# broker to be redelivered. Tasks take ids, re-fetch, and are idempotent (the digest's unique key, keyed reminders).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "dangjian.reminders.tasks.compute_daily_reminders",

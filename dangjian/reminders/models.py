@@ -60,3 +60,16 @@ class CalendarFeed(models.Model):
     def regenerate(self):
         self.token = secrets.token_urlsafe(32)
         self.save(update_fields=["token"])
+
+
+class DigestSent(models.Model):
+    """The daily e-mail digest went to this user on this day. The unique key, inserted in the same transaction
+    as the sending, is what makes the digest go out at most once a day even when a task is retried after a worker
+    died or two beat schedulers run — the database decides, not a hope."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]

@@ -8,6 +8,7 @@ six months without organization life is for the branch to handle, never an autom
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from dangjian.meetings import compliance, periods
 from dangjian.members.models import Member, Status
 from dangjian.orgs.models import Committee, Organization, OrgKind
 
-from .models import Kind, Reminder
+from .models import DigestSent, Kind, Reminder
 
 
 def _r(user, kind, key, title, due_on=None, url="", level="info"):
@@ -158,18 +159,31 @@ def remind_all(today=None, *, email=True):
     for user in users.iterator():
         total += remind(user, today)
         if email:
-            send_digest(user)
+            send_digest(user, today)
     return total
 
 
-def send_digest(user):
-    """One e-mail per user with the reminders not yet sent (Django's e-mail settings decide how)."""
+def send_digest(user, today=None):
+    """One e-mail per user and day with the reminders not yet sent (Django's e-mail settings decide how).
+
+    The DigestSent row is inserted first, in the sending's transaction: a second run the same day — a retried
+    task, a second beat — finds the row (or waits on it and then finds it) and sends nothing; a failed send rolls
+    the row back so the retry can send."""
     if not user.email:
         return 0
-    pending = list(Reminder.objects.filter(user=user, emailed_at__isnull=True).unread())
-    if not pending:
-        return 0
-    body = "\n".join(f"· {r.title}" for r in pending)
-    send_mail(_("党建工作提醒（%(n)d 条）") % {"n": len(pending)}, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now())
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                sent = DigestSent.objects.create(user=user, day=today)
+        except IntegrityError:
+            return 0
+        pending = list(Reminder.objects.filter(user=user, emailed_at__isnull=True).unread())
+        if not pending:
+            return 0
+        body = "\n".join(f"· {r.title}" for r in pending)
+        send_mail(_("党建工作提醒（%(n)d 条）") % {"n": len(pending)}, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now())
+        sent.count = len(pending)
+        sent.save(update_fields=["count"])
     return len(pending)

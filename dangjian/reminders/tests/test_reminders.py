@@ -154,3 +154,31 @@ def test_the_six_months_flag_reaches_the_org_admins_above(world):
     """Trust F: not only a branch committee grant: the 党委's org admin hears of it too."""
     reminders = titles(world.users.group_admin)
     assert any("示范集团党委下有" in t and "连续6个月以上未参加组织生活" in t for t in reminders)
+
+
+def test_the_digest_goes_out_at_most_once_a_day_even_when_the_job_is_retried(world, settings, monkeypatch):
+    """Production 3: a retried task or a second beat sends nothing more; a failed send can be retried."""
+    from dangjian.reminders import services
+    from dangjian.reminders.models import DigestSent
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    user = world.users.secretary
+    user.email = "shuji@example.com"
+    user.save()
+    services.remind(user, TODAY)
+
+    def broken(*args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    try:
+        services.send_digest(user, TODAY)
+    except OSError:
+        pass
+    assert not DigestSent.objects.exists() and len(mail.outbox) == 0  # rolled back: the retry may send
+    monkeypatch.undo()
+    assert services.send_digest(user, TODAY) > 0
+    Reminder.objects.create(user=user, kind="term", key="late-arrival", title="当天新增的提醒")
+    assert services.send_digest(user, TODAY) == 0  # same day, a retried task: nothing more
+    assert len(mail.outbox) == 1
+    assert services.send_digest(user, TODAY + datetime.timedelta(days=1)) == 1  # the next day's digest
