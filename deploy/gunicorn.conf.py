@@ -15,3 +15,5 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("DANGJIAN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "dangjian"
+# gunicorn's control socket defaults to one path per user: two app servers on a machine would share it.
+control_socket_disable = True
