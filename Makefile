@@ -43,11 +43,12 @@ test: $(TEST_STAMP)
 test-sqlite: $(TEST_STAMP)
 	$(PY) -m pytest -q dangjian
 
-# Same suite against a real PostgreSQL server started here on loopback (browser tests run once, on SQLite).
+# Same suite against a real PostgreSQL server started here on loopback (browser tests and the tests that start their
+# own servers on their own database run once, on SQLite).
 test-postgres: $(TEST_STAMP)
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  url=$$(scripts/pg-test-server.sh start) && \
-	  DATABASE_URL=$$url $(PY) -m pytest -q -m "not browser" dangjian; rc=$$?; \
+	  DATABASE_URL=$$url $(PY) -m pytest -q -m "not browser and not once" dangjian; rc=$$?; \
 	  scripts/pg-test-server.sh stop; exit $$rc; \
 	else echo "PostgreSQL server not installed: PostgreSQL tests SKIPPED"; fi
 

@@ -23,7 +23,8 @@ BIN = Path(sys.executable).parent
 NGINX = "/usr/sbin/nginx"
 KEY = "deploy-test-" + "z9" * 24
 
-pytestmark = pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed (make test installs it)")
+pytestmark = [pytest.mark.once,
+              pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed (make test installs it)")]
 
 
 def free_port():
