@@ -32,11 +32,17 @@ def review_grants(user, today=None):
         organization__isnull=False, agreement__status="in_force",
         agreement__starts_on__lte=today, agreement__ends_on__gte=today).filter(~Exists(unconfirmed)).select_related(
         "agreement", "organization")
+    mine = list(mine)
+    # every party of those agreements in one query, not one query per agreement
+    everyone = {}
+    for agreement_id, party_id, path in Party.objects.filter(
+            agreement__in={p.agreement_id for p in mine}, organization__isnull=False).values_list(
+            "agreement_id", "pk", "organization__path"):
+        everyone.setdefault(agreement_id, []).append((party_id, path))
     out = []
     for party in mine:
-        others = [p.organization.path for p in Party.objects.filter(agreement=party.agreement, organization__isnull=False)
-                  .exclude(pk=party.pk).select_related("organization")
-                  if not p.organization.path.startswith(paths)]  # already visible through the tree
+        others = [path for party_id, path in everyone.get(party.agreement_id, [])
+                  if party_id != party.pk and not path.startswith(paths)]  # already visible through the tree
         if others:
             out.append((party.agreement, party, others))
     user._dangjian_review_grants = (today, out)
@@ -44,13 +50,24 @@ def review_grants(user, today=None):
 
 
 def reviewable_q(user, today=None):
-    """A Q on Meeting for the records this user may read through agreements (empty Q matches nothing)."""
-    q = Q(pk__in=[])
+    """A Q on Meeting for the records this user may read through agreements (empty Q matches nothing).
+
+    Agreements of the same period are merged and their paths reduced to the minimal prefixes, so the condition
+    grows with the distinct subtrees reviewed, not with the number of agreements (hundreds of agreements once
+    made SQLite refuse the query as "Expression tree is too large")."""
+    by_period = {}
     for agreement, _party, paths in review_grants(user, today):
+        by_period.setdefault((agreement.starts_on, agreement.ends_on), set()).update(paths)
+    q = Q(pk__in=[])
+    for (starts, ends), paths in by_period.items():
+        minimal = []
+        for path in sorted(paths):
+            if not any(path.startswith(m) for m in minimal):
+                minimal.append(path)
         where = Q()
-        for path in paths:
+        for path in minimal:
             where |= Q(participations__organization__path__startswith=path)
-        q |= where & Q(kind__in=REVIEWABLE_KINDS, held_on__gte=agreement.starts_on, held_on__lte=agreement.ends_on)
+        q |= where & Q(kind__in=REVIEWABLE_KINDS, held_on__gte=starts, held_on__lte=ends)
     return q
 
 

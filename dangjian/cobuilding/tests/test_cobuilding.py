@@ -276,3 +276,27 @@ def test_one_party_alone_cannot_put_an_agreement_in_force(world, login):
 
     forget_grants(a_admin)
     assert login(a_admin).get(reverse("meetings:detail", args=[theme.pk])).status_code == 200
+
+
+def test_review_grants_cost_a_constant_number_of_queries(world, django_assert_max_num_queries):
+    """Production 7: one query per agreement was 2,010 queries for 1,000 agreements on every meeting page."""
+    from django.utils import timezone
+
+    from dangjian.cobuilding.access import review_grants, reviewable_q
+    from dangjian.core.scope import forget_grants
+    from dangjian.factories import make_org
+
+    today = timezone.localdate()
+    for i in range(15):
+        partner = make_org(f"伙伴支部{i}", parent=world.orgs.b)
+        services.create_agreement(
+            by=world.users.group_admin, fields={"title": f"A1—伙伴{i}", "level": "branch",
+                                                "starts_on": datetime.date(today.year, 1, 1),
+                                                "ends_on": datetime.date(today.year, 12, 31)},
+            organizations=[world.orgs.a1, partner], externals=[], targets=[{"measure": "review", "min_count": 1,
+                                                                             "who": "each"}])
+    forget_grants(world.users.secretary)
+    with django_assert_max_num_queries(4):
+        grants = review_grants(world.users.secretary)
+    assert len(grants) == 15
+    assert str(reviewable_q(world.users.secretary)).count("startswith") == 15  # one per distinct subtree
