@@ -93,7 +93,7 @@ def rule_spans(rule_period, chosen):
 
 def recent_quarters(today, n=6):
     spans, day = [], today
-    for _ in range(n):
+    for _i in range(n):
         q = containing("quarter", day)
         spans.append(q)
         day = q.start - datetime.timedelta(days=1)
