@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.factories import UserFactory, grant
-from dangjian.members.models import Member
 
 
 def member_form_data(response):

@@ -4,7 +4,6 @@ Through nginx: pages and /healthz answer; an upload is served by nginx from the 
 app's scope check (and /protected/ itself is not reachable); kill one app server mid-load — nginx fails over and
 every request after that still answers. Every process is started here and stopped by its process id."""
 import os
-import shutil
 import socket
 import subprocess
 import sys
