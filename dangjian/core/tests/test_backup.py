@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from .servers import ROOT, clean_environ
+
 DANGJIAN = str(Path(sys.executable).parent / "dangjian")
 
 FINGERPRINT = "import json; from dangjian.core.backup import table_fingerprints; print(json.dumps(table_fingerprints()))"
@@ -45,7 +46,7 @@ def database_url(request, tmp_path):
 
 
 def test_a_backup_restores_an_identical_database_and_the_files(tmp_path, database_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "DANGJIAN_MEDIA_ROOT": str(tmp_path / "media"),
+    env = {**clean_environ(), "DATABASE_URL": database_url, "DANGJIAN_MEDIA_ROOT": str(tmp_path / "media"),
            "DANGJIAN_SECRET_KEY": "backup-test-" + "k" * 40}
 
     def dj(*args, stdin=None):

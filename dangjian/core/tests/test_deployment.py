@@ -4,7 +4,6 @@ Through nginx: pages and /healthz answer; an upload is served by nginx from the 
 app's scope check (and /protected/ itself is not reachable); kill one app server mid-load — nginx fails over and
 every request after that still answers. Every process is started here and stopped by its process id."""
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -17,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from .servers import ROOT, clean_environ, free_port
+
 BIN = Path(sys.executable).parent
 NGINX = "/usr/sbin/nginx"
 KEY = "deploy-test-" + "z9" * 24
@@ -25,11 +25,6 @@ KEY = "deploy-test-" + "z9" * 24
 pytestmark = [pytest.mark.once,
               pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed (make test installs it)")]
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url, proc, seconds=40):
@@ -47,7 +42,7 @@ def wait_for(url, proc, seconds=40):
 
 @pytest.fixture
 def cluster(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "DANGJIAN_SECRET_KEY": KEY,
+    env = {**clean_environ(), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "DANGJIAN_SECRET_KEY": KEY,
            "DANGJIAN_DEBUG": "false", "DANGJIAN_STATIC_ROOT": str(tmp_path / "static"),
            "DANGJIAN_MEDIA_ROOT": str(tmp_path / "media"), "DANGJIAN_X_ACCEL_REDIRECT": "/protected/",
            "DANGJIAN_WORKERS": "1", "DANGJIAN_AXES_ENABLED": "false"}

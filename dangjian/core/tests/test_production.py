@@ -1,7 +1,5 @@
 """Production: the server refuses an unsafe start, `check --deploy` is clean once TLS is described, and gunicorn
 serves the app and its compressed static files — started here on loopback and stopped by its process id."""
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from .servers import ROOT, clean_environ, free_port
+
 pytestmark = pytest.mark.once
 
-ROOT = Path(__file__).resolve().parents[3]
 VENV_BIN = Path(sys.executable).parent
 KEY = "test-key-" + "x7Qp" * 12
 
 
 def run(args, env, **kw):
-    return subprocess.run(args, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=120, **kw)
+    return subprocess.run(args, cwd=ROOT, env={**clean_environ(), **env}, capture_output=True, text=True, timeout=120, **kw)
 
 
 def base_env(tmp_path, **extra):
@@ -51,11 +50,6 @@ def test_check_deploy_is_clean_once_the_tls_terminator_is_described(tmp_path):
     assert "4 issues" in out
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_gunicorn_serves_the_app_and_compressed_static_files(tmp_path):
     env = base_env(tmp_path, DANGJIAN_SECRET_KEY=KEY, DANGJIAN_STATIC_ROOT=str(tmp_path / "static"),
@@ -64,7 +58,7 @@ def test_gunicorn_serves_the_app_and_compressed_static_files(tmp_path):
     assert run([str(VENV_BIN / "dangjian"), "collectstatic", "--noinput", "-v", "0"], env).returncode == 0
     port = free_port()
     server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-                               "dangjian.wsgi"], cwd=ROOT, env={**os.environ, **env},
+                               "dangjian.wsgi"], cwd=ROOT, env={**clean_environ(), **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
