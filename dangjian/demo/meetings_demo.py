@@ -1,10 +1,11 @@
 """A realistic year of 组织生活 for the demo group: most branches on schedule, some behind, a few joint activities."""
 import datetime
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 
 from dangjian.meetings.models import Attendance, Meeting, MeetingOrganization
 from dangjian.meetings.periods import month
+from dangjian.meetings.services import is_quorate
 from dangjian.members.models import Member
 from dangjian.orgs.models import CommitteeMember, Organization, OrgKind
 
@@ -26,9 +27,11 @@ def load_meetings(rng, today):
     groups = {}
     for g in Organization.objects.filter(kind=OrgKind.GROUP).order_by("path"):
         groups.setdefault(g.path[:-Organization.steplen], []).append(g)
-    members = {}
-    for pk, org_id, group_id in Member.objects.on_roll().values_list("pk", "organization_id", "party_group_id"):
+    members, confirmed = {}, {}
+    for pk, org_id, group_id, confirmed_on in Member.objects.on_roll().values_list(
+            "pk", "organization_id", "party_group_id", "confirmed_on"):
         members.setdefault(org_id, []).append(pk)
+        confirmed[pk] = confirmed_on
         if group_id:
             members.setdefault(("g", group_id), []).append(pk)
     committee_sizes = dict(CommitteeMember.objects.filter(committee__ended_on__isnull=True)
@@ -81,20 +84,19 @@ def load_meetings(rng, today):
                 for host, kind, day, topic, _att, _others, lectured in plans]
     Meeting.objects.bulk_create(meetings, batch_size=2000)
     links, attendance = [], []
-    for meeting, (host, _k, _d, _t, attendees, others, _l) in zip(meetings, plans):
-        links += [MeetingOrganization.of(meeting, o) for o in (host, *others)]
+    for meeting, (host, kind, day, _t, attendees, others, _l) in zip(meetings, plans):
+        rows = []
         for member_id in attendees:
             r = rng.random()
             status = "present" if r < 0.9 else ("leave" if r < 0.97 else "absent")
-            attendance.append(Attendance(meeting=meeting, member_id=member_id, status=status,
-                                         reason=rng.choice(LEAVE_REASONS) if status == "leave" else ""))
+            # who had a vote, as recording stores it (services.has_vote): 正式党员 by that day; the whole 支委会
+            voting = kind == "committee" or (confirmed[member_id] is not None and confirmed[member_id] <= day)
+            rows.append(Attendance(meeting=meeting, member_id=member_id, status=status, voting=voting,
+                                   reason=rng.choice(LEAVE_REASONS) if status == "leave" else ""))
+        quorate = is_quorate(kind, rows)
+        links += [MeetingOrganization(meeting=meeting, organization=o, quorate=quorate,
+                                      **meeting.participation_facts(o.pk)) for o in (host, *others)]
+        attendance += rows
     MeetingOrganization.objects.bulk_create(links, batch_size=2000)
     Attendance.objects.bulk_create(attendance, batch_size=5000)
-    # Who had a vote at each meeting, as recording would have stored it: full members confirmed by that day.
-    Attendance.objects.filter(meeting__kind="committee").update(voting=True)
-    Attendance.objects.filter(Exists(Member.objects.filter(pk=OuterRef("member_id"),
-                                                           confirmed_on__lte=OuterRef("meeting__held_on")))).update(voting=True)
-    from dangjian.meetings.services import refresh_quorum
-
-    refresh_quorum(Meeting.objects.all())  # the demo loads into an empty database
     return len(meetings), len(attendance)

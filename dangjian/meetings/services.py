@@ -1,7 +1,7 @@
 """Recording a meeting: one transaction for the meeting, its organizations and its attendance."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from dangjian.core.views import ensure_in_scope
@@ -89,15 +89,6 @@ def save_attendance(meeting, attendance, expected):
     Attendance.objects.filter(meeting=meeting).delete()
     Attendance.objects.bulk_create(rows)
     meeting.participations.update(quorate=is_quorate(meeting.kind, rows))
-
-
-def refresh_quorum(meetings):
-    """For bulk-loaded records: set `quorate` on the participations of the 支委会 among `meetings` from their
-    stored attendance — one grouped query and one UPDATE, not a loop over meetings."""
-    short = (meetings.filter(kind=MeetingKind.COMMITTEE)
-             .annotate(due=Count("attendance"), present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)))
-             .filter(due__gte=F("present") * 2).values("pk"))
-    MeetingOrganization.objects.filter(meeting__in=short).update(quorate=False)
 
 
 def is_quorate(kind, rows):
