@@ -3,7 +3,8 @@
 # PostgreSQL refuses to run as root, so the cluster belongs to the `postgres` user.
 # Usage: scripts/pg-test-server.sh start|stop   (prints the DATABASE_URL on start)
 set -euo pipefail
-PORT="${DANGJIAN_PG_PORT:-55432}"
+# Below the ephemeral range (32768–60999): a port the kernel hands to test servers and clients never collides.
+PORT="${DANGJIAN_PG_PORT:-25432}"
 DIR="${DANGJIAN_PG_DIR:-/tmp/dangjian-pg-$PORT}"
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 [ -n "$BIN" ] || { echo "PostgreSQL server binaries not found" >&2; exit 3; }
