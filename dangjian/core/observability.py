@@ -26,11 +26,10 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if INCOMING.match(incoming) else uuid.uuid4().hex
         request.request_id = rid
-        token = request_id.set(rid)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(token)
+        # Set for the rest of this request's thread and not reset on the way out: Django logs "Not Found" and
+        # server errors after the middleware has returned, and those lines need the id most.
+        request_id.set(rid)
+        response = self.get_response(request)
         response["X-Request-ID"] = rid
         return response
 

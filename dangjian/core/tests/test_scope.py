@@ -82,3 +82,16 @@ def test_a_request_id_is_taken_from_the_proxy_or_made_and_logged(world, client, 
     finally:
         request_id.reset(token)
     assert line["request_id"] == "rid-7" and line["message"] == "记录 一条"
+
+
+def test_a_not_found_is_logged_with_its_request_id(db, client, caplog):
+    import logging
+
+    from dangjian.core.observability import RequestIdFilter
+
+    handler_filter = RequestIdFilter()
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/no-such-page/", HTTP_X_REQUEST_ID="rid-404")
+    record = next(r for r in caplog.records if r.name == "django.request")
+    handler_filter.filter(record)
+    assert response.status_code == 404 and record.request_id == "rid-404"
