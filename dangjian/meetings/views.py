@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -202,22 +204,25 @@ def calendar(request):
     chosen = periods.parse(request.GET.get("month", ""), today) if request.GET.get("month") else periods.month(today.year, today.month)
     if chosen.kind != "month":
         chosen = periods.month(chosen.start.year, chosen.start.month)
-    meetings = (Meeting.objects.visible_to(user)
-                .filter(participations__organization__path__startswith=org.path,
-                        held_on__gte=chosen.start, held_on__lte=chosen.end)
-                .distinct().select_related("organization").order_by("held_on", "starts_at", "id"))
-    by_day = {}
-    for m in meetings[:2000]:  # a month of a whole group is bounded; a day shows the first few
-        by_day.setdefault(m.held_on, []).append(m)
+    in_month = Meeting.objects.filter(pk__in=Meeting.objects.visible_to(user).filter(
+        participations__organization__path__startswith=org.path, held_on__gte=chosen.start, held_on__lte=chosen.end
+    ).values("pk"))
+    # how many per day in SQL (a month of a whole group is tens of thousands); the first few of each day to show
+    per_day = dict(in_month.order_by().values_list("held_on").annotate(n=Count("id")))
+    first_of_day = in_month.annotate(rank=Window(
+        RowNumber(), partition_by=[F("held_on")], order_by=[F("starts_at").asc(nulls_first=True), F("id").asc()]))
+    shown = {}
+    for m in first_of_day.filter(rank__lte=CALENDAR_PER_DAY).select_related("organization").order_by("held_on", "rank"):
+        shown.setdefault(m.held_on, []).append(m)
     weeks = []
     for week in cal.Calendar(firstweekday=0).monthdatescalendar(chosen.start.year, chosen.start.month):
-        weeks.append([(d, d.month == chosen.start.month, by_day.get(d, [])[:CALENDAR_PER_DAY],
-                       max(0, len(by_day.get(d, [])) - CALENDAR_PER_DAY)) for d in week])
+        weeks.append([(d, d.month == chosen.start.month, shown.get(d, []),
+                       per_day.get(d, 0) - len(shown.get(d, []))) for d in week])
     prev_month = periods.containing("month", chosen.start - datetime.timedelta(days=1))
     next_month = periods.containing("month", chosen.end + datetime.timedelta(days=1))
     return render(request, "meetings/calendar.html", {
         "org": org, "chosen": chosen, "weeks": weeks, "today": today, "prev": prev_month, "next": next_month,
-        "total": sum(len(v) for v in by_day.values()), "can_add": user_can(user, "add", org)})
+        "total": sum(per_day.values()), "can_add": user_can(user, "add", org)})
 
 
 CALENDAR_PER_DAY = 4

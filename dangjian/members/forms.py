@@ -56,8 +56,8 @@ class MemberForm(forms.ModelForm):
         self.fields["organization"].for_user(user, scope)
         org = self.instance.organization if self.instance.organization_id else initial_org
         if org is None:
-            only = list(scope.values_list("pk", flat=True)[:2])
-            org = scope.get(pk=only[0]) if len(only) == 1 else None  # a branch secretary: their branch
+            only = list(scope[:2])
+            org = only[0] if len(only) == 1 else None  # a branch secretary: their branch
         if self.data.get(self.add_prefix("organization")):  # re-shown after an error: the groups of the org typed
             org = scope.filter(code=self.data[self.add_prefix("organization")].strip()).first() or org
         if org:

@@ -194,6 +194,7 @@ def pick(request):
     if action not in PICK_ACTIONS:
         action = "view"
     kinds = [k for k in OrgKind.values if k != OrgKind.GROUP] if request.GET.get("units") else None
+    # htmx sends the typed text under the input's own name (organization, to_org, …): take whichever it is
     text = next((v for k, v in request.GET.items() if k not in ("action", "units")), "")
     return render(request, "orgs/_pick_options.html", {"options": options(request.user, action, text, kinds)})
 

@@ -153,3 +153,23 @@ def test_leave_without_a_reason_is_reported_next_to_the_row(world, login):
     assert rows[a1[2].pk] == "请假须填写事由" and all(e is None for pk, e in rows.items() if pk != a1[2].pk)
     assert 'class="row-error"' in response.content.decode()
     assert not Meeting.objects.filter(topic="缺事由").exists()
+
+
+def test_the_calendar_counts_a_busy_day_in_sql_and_shows_its_first_few(world, login):
+    import datetime
+
+    from django.urls import reverse
+
+    from dangjian.meetings.models import Meeting, MeetingOrganization
+
+    busy, later = datetime.date(2026, 11, 5), datetime.date(2026, 11, 20)
+    for i in range(7):
+        m = Meeting.objects.create(organization=world.orgs.a1, kind="talk", topic=f"谈心{i}", held_on=busy)
+        MeetingOrganization.objects.create(meeting=m, organization=world.orgs.a1)
+    m = Meeting.objects.create(organization=world.orgs.a1, kind="theme_day", topic="后来的主题党日", held_on=later)
+    MeetingOrganization.objects.create(meeting=m, organization=world.orgs.a1)
+    response = login(world.users.group_admin).get(reverse("meetings:calendar"), {"month": "2026-11"})
+    days = {d: (items, more) for week in response.context["weeks"] for d, inside, items, more in week if inside}
+    assert len(days[busy][0]) == 4 and days[busy][1] == 3
+    assert [x.topic for x in days[later][0]] == ["后来的主题党日"]
+    assert response.context["total"] == 8
