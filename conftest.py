@@ -127,3 +127,9 @@ def screenshot_dir():
     path = Path(os.environ.get("DANGJIAN_SCREENSHOTS", "var/screenshots"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    """Uploads and job files of a test go to a directory of its own, never to var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

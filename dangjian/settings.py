@@ -155,6 +155,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Large imports and exports run as background jobs with a progress bar: an upload from about 2,000 rows on (an .xlsx
+# roster row is about 85 bytes), an export from 2,000 members on. Smaller ones answer in the request.
+IMPORT_TASK_BYTES = env_int("DANGJIAN_IMPORT_TASK_BYTES", 160 * 1024)
+EXPORT_TASK_ROWS = env_int("DANGJIAN_EXPORT_TASK_ROWS", 2000)
 # A meeting record is locked this many days after the meeting; later changes need the superior's unlock.
 MEETING_LOCK_DAYS = env_int("DANGJIAN_MEETING_LOCK_DAYS", 30)
 ATTACHMENT_MAX_BYTES = env_int("DANGJIAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
@@ -209,6 +213,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "dangjian.reminders.tasks.compute_daily_reminders",
                         "schedule": 24 * 3600, "options": {"expires": 3600}},
+    "purge-old-jobs": {"task": "dangjian.core.tasks.purge_old_jobs", "schedule": 24 * 3600, "options": {"expires": 3600}},
 }
 DEFAULT_FROM_EMAIL = env_str("DANGJIAN_FROM_EMAIL", "dangjian@localhost")
 

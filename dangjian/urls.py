@@ -14,4 +14,5 @@ urlpatterns = [
     path("meetings/", include("dangjian.meetings.urls")),
     path("reminders/", include("dangjian.reminders.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),
+    path("jobs/", include("dangjian.core.urls")),
 ]

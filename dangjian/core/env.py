@@ -65,7 +65,7 @@ def database_from_url(url, *, base_dir):
         # WAL lets readers and the writer work side by side; IMMEDIATE transactions and a busy timeout instead
         # of an immediate "database is locked" when two requests write at once.
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             **config.get("OPTIONS", {}),

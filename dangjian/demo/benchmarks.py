@@ -168,7 +168,7 @@ def run(members, *, log=print):
         elapsed = time.perf_counter() - started
         if result.errors:
             raise RuntimeError(f"bench import failed: {result.errors[:5]}")
-        figures.append(Figure(f"{prefix}.import_time", elapsed, "s", 60))
+        figures.append(Figure(f"{prefix}.import_time", elapsed, "s", 10))
         remove_imported(last_id)
     return figures
 

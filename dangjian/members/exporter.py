@@ -32,8 +32,9 @@ def _id_visibility(user):
     return lambda path, owner_id: owner_id == user.pk or path.startswith(paths) if paths else owner_id == user.pk
 
 
-def write_roster(queryset, fileobj, *, user=None):
-    """Write the members of `queryset` (already scoped and filtered) to `fileobj`; returns the row count."""
+def write_roster(queryset, fileobj, *, user=None, progress=None):
+    """Write the members of `queryset` (already scoped and filtered) to `fileobj`; returns the row count.
+    progress(rows written) is called every 2,000 rows."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("花名册")
     ws.append(HEADERS + EXTRA_HEADERS)
@@ -57,6 +58,8 @@ def write_roster(queryset, fileobj, *, user=None):
             label_of(CHOICES["category"], category), org_code, group_code or "", org_name, ended,
         ]))
         count += 1
+        if progress and count % 2000 == 0:
+            progress(count)
     wb.save(fileobj)
     return count
 

@@ -1,8 +1,9 @@
-"""Roster import (upload → preview with every error → confirm) and export of the filtered list."""
+"""Roster import (upload → check with every error → confirm) and export of the filtered list; large ones as jobs."""
 import os
 import tempfile
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,16 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import EXPORT, IMPORT
+from dangjian.core import jobs as jobs_core
+from dangjian.core.models import Job
 from dangjian.core.scope import grant_paths
 
+from . import jobs as member_jobs
+from . import tasks
 from .exporter import build_template, write_roster
 from .filtersets import MemberFilterSet
-from .importer import RosterFileError, check_upload, import_file_path, import_roster
+from .importer import RosterFileError, check_upload
 from .models import Member
 from .roster import COLUMNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SESSION_KEY = "roster_import_token"
+CONFIRMED = "已确认导入"
 
 
 def _require(user, action):
@@ -38,9 +43,19 @@ def template(request):
     return response
 
 
+def _run(job, task, work, *, background):
+    """Queue the job (a worker runs it; the page shows progress) or, for a small one, do it in this request."""
+    if background:
+        return jobs_core.start(job, task)
+    jobs_core.run(job.pk, work)
+    job.refresh_from_db()
+    return job
+
+
 @login_required
 def upload(request):
-    """Step 1 and 2: upload, then a preview that lists every error (nothing is written yet)."""
+    """Step 1 and 2: upload, then a check that lists every error (nothing is written yet). A large file is
+    checked by a background job: the page shows its progress and the user may come back to it."""
     _require(request.user, IMPORT)
     if request.method != "POST":
         return render(request, "members/import.html", {"columns": COLUMNS})
@@ -51,44 +66,37 @@ def upload(request):
         check_upload(f.name, f.size)
     except RosterFileError as e:
         return render(request, "members/import.html", {"columns": COLUMNS, "upload_error": str(e)})
-    token = uuid.uuid4().hex
-    path = import_file_path(token)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as out:
-        for chunk in f.chunks():
-            out.write(chunk)
-    with open(path, "rb") as fh:
-        result = import_roster(fh, user=request.user, commit=False)
-    if result.ok:
-        request.session[SESSION_KEY] = {"token": token, "name": f.name, "user": request.user.pk}
-    else:
-        os.remove(path)
-    return render(request, "members/import_preview.html", {"result": result, "filename": f.name, "token": token,
-                                                           "columns": COLUMNS})
+    job = Job(kind=Job.Kind.ROSTER_CHECK, user=request.user, params={"filename": f.name})
+    job.source.save(uuid.uuid4().hex + os.path.splitext(f.name)[1].lower(), f, save=True)
+    background = f.size >= settings.IMPORT_TASK_BYTES
+    job = _run(job, tasks.check_roster, member_jobs.check, background=background)
+    if background:
+        return redirect("jobs:detail", job.pk)
+    return render(request, "core/job.html", {"job": job})
 
 
 @login_required
 @require_POST
 def confirm(request):
-    """Step 3: import the previewed file — validated again, all rows or none."""
+    """Step 3: import the checked file — validated again, all rows or none. Only its uploader may, once."""
     _require(request.user, IMPORT)
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token") or pending.get("user") != request.user.pk:
-        messages.error(request, _("导入已过期或无效，请重新上传文件"))
+    checked = Job.objects.owned_by(request.user).filter(
+        pk=request.POST.get("job") if str(request.POST.get("job", "")).isdigit() else None,
+        kind=Job.Kind.ROSTER_CHECK, status=Job.Status.DONE, result__error_count=0).first()
+    # claimed by one UPDATE, so a double click or a second tab cannot import the file twice
+    if checked is None or not Job.objects.filter(pk=checked.pk, stage="").update(stage=CONFIRMED):
+        messages.error(request, _("导入已过期或已提交，请重新上传文件"))
         return redirect("members:import")
-    path = import_file_path(pending["token"])
-    if not os.path.exists(path):
-        messages.error(request, _("导入已过期或无效，请重新上传文件"))
-        return redirect("members:import")
-    with open(path, "rb") as fh:
-        result = import_roster(fh, user=request.user, commit=True)
-    del request.session[SESSION_KEY]
-    os.remove(path)
-    if not result.ok:  # the database changed between preview and confirm (e.g. someone added the same person)
-        return render(request, "members/import_preview.html", {"result": result, "filename": pending["name"],
-                                                               "columns": COLUMNS})
-    messages.success(request, _("已导入 %(n)d 名党员") % {"n": result.created})
-    return redirect("members:list")
+    job = Job.objects.create(kind=Job.Kind.ROSTER_IMPORT, user=request.user, source=checked.source.name,
+                             params={"filename": checked.params.get("filename", ""), "checked": checked.pk})
+    background = checked.source.size >= settings.IMPORT_TASK_BYTES
+    job = _run(job, tasks.import_roster, member_jobs.import_checked, background=background)
+    if background:
+        return redirect("jobs:detail", job.pk)
+    if job.status == Job.Status.DONE and not job.result.get("error_count"):
+        messages.success(request, _("已导入 %(n)d 名党员") % {"n": job.result["created"]})
+        return redirect("members:list")
+    return render(request, "core/job.html", {"job": job})
 
 
 @login_required
@@ -99,6 +107,11 @@ def export(request):
     if not filterset.is_valid():  # never fall back to "everyone" when a filter cannot be applied
         return render(request, "members/export_error.html", {"errors": filterset.errors}, status=400)
     qs = filterset.qs
+    if qs.count() >= settings.EXPORT_TASK_ROWS:  # a large export is written by a worker; the page shows progress
+        job = Job.objects.create(kind=Job.Kind.ROSTER_EXPORT, user=request.user,
+                                 params={"query": request.GET.urlencode()})
+        jobs_core.start(job, tasks.export_roster)
+        return redirect("jobs:detail", job.pk)
     tmp = tempfile.TemporaryFile(suffix=".xlsx")
     write_roster(qs, tmp, user=request.user)
     tmp.seek(0)

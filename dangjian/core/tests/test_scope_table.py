@@ -91,6 +91,10 @@ SCOPE_TABLE = {
                                             NOT_ALLOWED, NOT_FOUND),
     ("cobuilding:output_file", "pk"): (lambda o: {"pk": o.output.pk}, NOT_FOUND, NOT_FOUND),
     ("cobuilding:photo", "pk"): (lambda o: {"pk": o.photo.pk}, NOT_FOUND, NOT_FOUND),
+    # a background job (the group admin's export of A2's roster) is its owner's alone, whoever else holds A2
+    ("jobs:detail", "pk"): (lambda o: {"pk": o.job.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("jobs:progress", "pk"): (lambda o: {"pk": o.job.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("jobs:download", "pk"): (lambda o: {"pk": o.job.pk}, NOT_FOUND, NOT_ALLOWED),
     ("org-detail", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("org-detail", "format,pk"): (lambda o: {"pk": o.a2.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
     ("member-detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
@@ -175,12 +179,17 @@ def a2_objects(world, settings, tmp_path):
         def build_absolute_uri(self, path):
             return "http://testserver" + path
 
+    from dangjian.core.models import Job
+
+    job = Job.objects.create(kind=Job.Kind.ROSTER_EXPORT, user=admin, status=Job.Status.DONE,
+                             result={"rows": 3, "filename": "a2.xlsx"})
+    job.output.save("a2-roster.xlsx", ContentFile(b"PK a2 roster"))
     token = checkin_link(Req(), meeting).split("/checkin/", 1)[1].rstrip("/")
     return SimpleNamespace(
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
-        checkin_token=token, feed_token=CalendarFeed.for_user(a2_user).token)
+        checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token)
 
 
 def database_state():

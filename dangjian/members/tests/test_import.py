@@ -112,8 +112,8 @@ def test_web_flow_upload_preview_confirm(world, login):
     assert response.status_code == 200
     assert "校验通过" in response.content.decode()
     assert not Member.objects.filter(name="王二").exists()  # preview writes nothing
-    token = response.context["token"]
-    response = client.post(reverse("members:import_confirm"), {"token": token})
+    job = response.context["job"]
+    response = client.post(reverse("members:import_confirm"), {"job": job.pk})
     assert response.status_code == 302
     assert Member.objects.filter(name="王二", organization=world.orgs.a1).exists()
 
@@ -128,19 +128,22 @@ def test_web_preview_lists_errors_in_chinese_and_offers_no_confirm(world, login)
 
 def test_a_confirm_token_belongs_to_its_uploader(world, login, client):
     c = login(world.users.secretary)
-    token = c.post(reverse("members:import"), {"file": workbook([good_row()])}).context["token"]
+    job = c.post(reverse("members:import"), {"file": workbook([good_row()])}).context["job"]
     other = login(world.users.group_admin)  # same client, new session user
-    response = other.post(reverse("members:import_confirm"), {"token": token})
+    response = other.post(reverse("members:import_confirm"), {"job": job.pk})
     assert response.status_code == 302
     assert not Member.objects.filter(name="孙立平").exists()
 
 
-def test_non_xlsx_uploads_are_refused(world, login):
+def test_non_spreadsheet_uploads_are_refused(world, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    f = SimpleUploadedFile("roster.xls", b"xx")
+    f = SimpleUploadedFile("roster.csv", b"xx")
     body = login(world.users.secretary).post(reverse("members:import"), {"file": f}).content.decode()
     assert ".xlsx" in body
+    fake = SimpleUploadedFile("roster.xls", b"not a workbook")
+    body = login(world.users.secretary).post(reverse("members:import"), {"file": fake}).content.decode()
+    assert "无法读取" in body and "确认导入" not in body
 
 
 @pytest.mark.parametrize("persona", ["member", "inspector"])
