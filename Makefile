@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_MEMBERS ?= 100000
 
-.PHONY: run serve test test-sqlite test-postgres bench clean
+.PHONY: run serve test test-sqlite test-postgres cluster-test bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,27 +39,34 @@ test: $(TEST_STAMP)
 	scripts/install-system-deps.sh
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	$(MAKE) cluster-test
 
 test-sqlite: $(TEST_STAMP)
-	$(PY) -m pytest -q dangjian
+	$(PY) -m pytest -q -m "not cluster" dangjian
 
 # Same suite against a real PostgreSQL server started here on loopback (browser tests and the tests that start their
 # own servers on their own database run once, on SQLite).
 test-postgres: $(TEST_STAMP)
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  url=$$(scripts/pg-test-server.sh start) && \
-	  DATABASE_URL=$$url $(PY) -m pytest -q -m "not browser and not once" dangjian; rc=$$?; \
+	  DATABASE_URL=$$url $(PY) -m pytest -q -m "not browser and not once and not cluster" dangjian; rc=$$?; \
 	  scripts/pg-test-server.sh stop; exit $$rc; \
 	else echo "PostgreSQL server not installed: PostgreSQL tests SKIPPED"; fi
 
-bench: $(STAMP)
+# PostgreSQL, Redis, two gunicorns behind nginx, a Celery worker and beat on loopback: load, faults, concurrency.
+cluster-test: $(TEST_STAMP)
+	scripts/install-system-deps.sh
+	$(PY) -m pytest -q -s -m cluster dangjian/core/tests/test_cluster.py
+
+bench: $(TEST_STAMP)
 	scripts/install-system-deps.sh
 	mkdir -p var && DATABASE_URL=sqlite:///var/bench.sqlite3 $(VENV)/bin/dangjian bench --members $(BENCH_MEMBERS)
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  url=$$(scripts/pg-test-server.sh start) && \
 	  DATABASE_URL=$$url BENCH_MEMBERS=$(BENCH_MEMBERS) $(VENV)/bin/dangjian bench --members $(BENCH_MEMBERS) --append; rc=$$?; \
-	  scripts/pg-test-server.sh stop; exit $$rc; \
+	  scripts/pg-test-server.sh stop; [ $$rc = 0 ] || exit $$rc; \
 	else echo "PostgreSQL server not installed: PostgreSQL benchmarks SKIPPED"; fi
+	DANGJIAN_BENCH_RESULTS=$(CURDIR)/bench-results.json $(PY) -m pytest -q -s -m cluster dangjian/core/tests/test_cluster.py
 
 clean:
 	rm -rf $(VENV) var bench-results.json

@@ -154,6 +154,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A 党委's 党员大会 form carries two fields per member due (mark and reason): Django's default of 1,000 fields
+# refused a meeting of 500 with a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Large imports and exports run as background jobs with a progress bar: an upload from about 2,000 rows on (an .xlsx
 # roster row is about 85 bytes), an export from 2,000 members on. Smaller ones answer in the request.
@@ -208,6 +211,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker died (killed, machine lost) unacknowledged goes back to the queue after this many seconds.
+# Shorter than a long import is safe: a job still running elsewhere holds its lock and the copy retries later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("DANGJIAN_CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

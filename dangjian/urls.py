@@ -16,3 +16,4 @@ urlpatterns = [
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("jobs/", include("dangjian.core.urls")),
 ]
+handler500 = "dangjian.core.views.server_error"

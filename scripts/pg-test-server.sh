@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start (or stop) a throw-away PostgreSQL 15 cluster on loopback for the tests and benchmarks.
 # PostgreSQL refuses to run as root, so the cluster belongs to the `postgres` user.
-# Usage: scripts/pg-test-server.sh start|stop   (prints the DATABASE_URL on start)
+# Usage: scripts/pg-test-server.sh start|stop|restart|destroy   (prints the DATABASE_URL on start)
 set -euo pipefail
 # Below the ephemeral range (32768–60999): a port the kernel hands to test servers and clients never collides.
 PORT="${DANGJIAN_PG_PORT:-25432}"
@@ -33,5 +33,12 @@ CONF
     ;;
   stop)
     as_pg "$BIN/pg_ctl" -D "$DIR" -m fast stop >/dev/null 2>&1 || true
+    ;;
+  restart)  # the cluster test restarts the database under load
+    as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -m fast -o "-k /tmp -h 127.0.0.1 -p $PORT" restart >/dev/null
+    ;;
+  destroy)
+    as_pg "$BIN/pg_ctl" -D "$DIR" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$DIR"
     ;;
 esac

@@ -167,3 +167,20 @@ def changelog_for(obj, user, *, extra_objects=()):
         q |= Q(content_type=ContentType.objects.get_for_model(type(o)), object_id=o.pk)
     return LogEntry.objects.filter(q).select_related("actor", "content_type").order_by("-timestamp")[:100]
 
+
+
+def server_error(request):
+    """handler500: an outage of the database (a restart, a failover) is a 503 with Retry-After and a message saying
+    nothing was saved — load balancers and users retry it; anything else is the 500 page."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse
+    from django.template import loader
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html", request=None), status=503)
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponse(loader.render_to_string("500.html", request=None), status=500)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import EXPORT
-from dangjian.core.models import Job
 
 from .exporter import write_roster
 from .filtersets import MemberFilterSet

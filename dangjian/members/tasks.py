@@ -1,21 +1,29 @@
-"""Roster tasks: they take a job id, and core.jobs.run re-fetches it (idempotent under redelivery)."""
+"""Roster tasks: they take a job id, and core.jobs.run re-fetches it (idempotent under redelivery); a job another
+worker is still running is retried a little later."""
 from celery import shared_task
 
-from dangjian.core.jobs import run
+from dangjian.core.jobs import BUSY, run
 
 from . import jobs
 
-
-@shared_task
-def check_roster(job_id):
-    run(job_id, jobs.check)
+RETRY = {"bind": True, "max_retries": None, "default_retry_delay": 15}
 
 
-@shared_task
-def import_roster(job_id):
-    run(job_id, jobs.import_checked)
+def _run_or_retry(task, job_id, work):
+    if run(job_id, work) == BUSY:
+        raise task.retry()
 
 
-@shared_task
-def export_roster(job_id):
-    run(job_id, jobs.export)
+@shared_task(**RETRY)
+def check_roster(self, job_id):
+    _run_or_retry(self, job_id, jobs.check)
+
+
+@shared_task(**RETRY)
+def import_roster(self, job_id):
+    _run_or_retry(self, job_id, jobs.import_checked)
+
+
+@shared_task(**RETRY)
+def export_roster(self, job_id):
+    _run_or_retry(self, job_id, jobs.export)

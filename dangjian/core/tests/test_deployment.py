@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import ROOT, clean_environ, free_port
+from .servers import ROOT, clean_environ, free_port, start_nginx, stop, wait_for
 
 BIN = Path(sys.executable).parent
 NGINX = "/usr/sbin/nginx"
@@ -25,19 +25,6 @@ KEY = "deploy-test-" + "z9" * 24
 pytestmark = [pytest.mark.once,
               pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed (make test installs it)")]
 
-
-
-def wait_for(url, proc, seconds=40):
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return urllib.request.urlopen(url, timeout=5)
-        except urllib.error.HTTPError as e:
-            return e
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"{url} did not come up")
-            time.sleep(0.3)
 
 
 @pytest.fixture
@@ -53,41 +40,14 @@ def cluster(tmp_path):
         apps.append(subprocess.Popen([str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind",
                                       f"127.0.0.1:{port}", "dangjian.wsgi"], cwd=ROOT, env=env,
                                      stdout=subprocess.DEVNULL, stderr=open(tmp_path / f"gunicorn-{port}.log", "w")))
-    web = free_port()
-    site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = (site.replace("127.0.0.1:8001", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:8002", f"127.0.0.1:{ports[1]}")
-            .replace("listen 80;", f"listen 127.0.0.1:{web};").replace("/srv/dangjian/static/", f"{tmp_path}/static/")
-            .replace("/srv/dangjian/media/", f"{tmp_path}/media/"))
-    (tmp_path / "nginx").mkdir()
-    (tmp_path / "nginx" / "site.conf").write_text(site)
-    user = "user root;" if os.geteuid() == 0 else ""
-    (tmp_path / "nginx" / "nginx.conf").write_text(f"""{user}
-worker_processes 1; pid {tmp_path}/nginx/nginx.pid; error_log {tmp_path}/nginx/error.log;
-events {{ worker_connections 256; }}
-http {{ include /etc/nginx/mime.types; access_log {tmp_path}/nginx/access.log;
-  client_body_temp_path {tmp_path}/nginx/body; proxy_temp_path {tmp_path}/nginx/proxy;
-  fastcgi_temp_path {tmp_path}/nginx/fcgi; uwsgi_temp_path {tmp_path}/nginx/uwsgi; scgi_temp_path {tmp_path}/nginx/scgi;
-  include {tmp_path}/nginx/site.conf; }}
-""")
-    check = subprocess.run([NGINX, "-t", "-p", str(tmp_path / "nginx"), "-c", str(tmp_path / "nginx" / "nginx.conf")],
-                           capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    proxy = subprocess.Popen([NGINX, "-p", str(tmp_path / "nginx"), "-c", str(tmp_path / "nginx" / "nginx.conf"),
-                              "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proxy, url = start_nginx(tmp_path, ports, tmp_path / "static", tmp_path / "media")
     try:
         for port, app in zip(ports, apps):
             wait_for(f"http://127.0.0.1:{port}/healthz", app)
-        wait_for(f"http://127.0.0.1:{web}/healthz", proxy)
-        yield {"url": f"http://127.0.0.1:{web}", "apps": apps, "env": env, "tmp": tmp_path}
+        wait_for(f"{url}/healthz", proxy)
+        yield {"url": url, "apps": apps, "env": env, "tmp": tmp_path}
     finally:
-        for p in [proxy, *apps]:
-            if p.poll() is None:
-                p.terminate()
-        for p in [proxy, *apps]:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop([proxy, *apps])
 
 
 def opener():
@@ -162,3 +122,27 @@ def test_killing_one_app_server_mid_load_loses_no_request_after_the_in_flight_on
     after = [status for at, status in results if at > killed_at + 1]  # in-flight requests may fail
     assert len(after) > 10 and all(s == 200 for s in after), sorted(set(after))
     assert all(s == 200 for at, s in results if at < killed_at)
+
+
+def test_ten_member_editors_and_five_meeting_recorders_at_once_on_sqlite(cluster):
+    """Production 4 and 6 on SQLite: two app servers writing one database file — 0 lost updates, and no "database
+    is locked" (nor any other refusal) reaching a user."""
+    import sqlite3
+
+    from .test_cluster import concurrent_editors
+
+    db = cluster["tmp"] / "db.sqlite3"
+    with sqlite3.connect(db) as conn:
+        branch = conn.execute("SELECT id FROM orgs_organization WHERE code = 'SW03'").fetchone()[0]
+        members = [r[0] for r in conn.execute(
+            "SELECT id FROM members_member WHERE organization_id = ? AND ended_on IS NULL ORDER BY id LIMIT 10", [branch])]
+
+    def lookup(what, key):
+        with sqlite3.connect(db) as conn:
+            if what == "phone":
+                return conn.execute("SELECT phone FROM members_member WHERE id = ?", [key]).fetchone()[0]
+            return conn.execute("SELECT count(*) FROM meetings_meeting WHERE topic = ?", [key]).fetchone()[0]
+
+    lost, missing, refused = concurrent_editors(cluster["url"], lookup, members, branch)
+    assert not lost and not missing and not refused, (lost, missing, refused)
+    assert "database is locked" not in "".join(p.read_text() for p in cluster["tmp"].glob("gunicorn-*.log"))

@@ -173,3 +173,24 @@ def test_the_calendar_counts_a_busy_day_in_sql_and_shows_its_first_few(world, lo
     assert len(days[busy][0]) == 4 and days[busy][1] == 3
     assert [x.topic for x in days[later][0]] == ["后来的主题党日"]
     assert response.context["total"] == 8
+
+
+def test_a_general_assembly_of_six_hundred_members_can_be_recorded(world, login):
+    """Two fields per member due: Django's default limit of 1,000 fields refused such a meeting with a bare 400."""
+    import datetime as _dt
+
+    from dangjian.core.tests.servers import form_fields
+    from dangjian.factories import MemberFactory
+    from dangjian.members.models import Member
+
+    Member.objects.bulk_create([MemberFactory.build(organization=world.orgs.a1, name=f"党员{i}") for i in range(600)])
+    client = login(world.users.secretary)
+    url = f"/meetings/org/{world.orgs.a1.pk}/new/general_assembly/"
+    fields = form_fields(client.get(url).content.decode(), "topic")
+    assert len([k for k in fields if k.startswith(("att_", "reason_"))]) > 1200
+    response = client.post(url, {**fields, "topic": "六百人大会", "held_on": (_dt.date.today() - _dt.timedelta(days=1)).isoformat(),
+                                  "status": "held"})
+    assert response.status_code == 302, response.status_code
+    from dangjian.meetings.models import Attendance
+
+    assert Attendance.objects.filter(meeting__topic="六百人大会").count() >= 600
