@@ -81,3 +81,27 @@ def test_gunicorn_serves_the_app_and_compressed_static_files(tmp_path):
     finally:
         server.terminate()  # by process id, never by name
         server.wait(timeout=30)
+
+
+def test_database_urls_keep_their_options_and_postgresql_runs_without_jit():
+    """Production 7, 8: options in the URL (sslmode) are honoured, reused connections are health-checked, and the
+    JIT compiler is off unless the URL turns it on."""
+    from dangjian.core.env import database_from_url
+
+    pg = database_from_url("postgres://u:p@db.example:5432/dangjian?sslmode=verify-full", base_dir="/srv")
+    assert pg["OPTIONS"]["sslmode"] == "verify-full" and pg["OPTIONS"]["options"] == "-c jit=off"
+    assert pg["CONN_HEALTH_CHECKS"] and pg["CONN_MAX_AGE"] == 60
+    on = database_from_url("postgres://u@db/dangjian?options=-c%20jit%3Don", base_dir="/srv")
+    assert on["OPTIONS"]["options"] == "-c jit=on"
+    lite = database_from_url("sqlite:///var/x.sqlite3", base_dir="/srv")
+    assert lite["NAME"] == "/srv/var/x.sqlite3" and "cache_size" in lite["OPTIONS"]["init_command"]
+
+
+def test_the_app_connection_to_postgresql_has_jit_off(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (the PostgreSQL pass of make test)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
