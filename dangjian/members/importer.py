@@ -57,7 +57,7 @@ class ImportResult:
 
         return {
             "total_rows": self.total_rows, "created": self.created, "error_count": len(self.errors),
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors[:limit]],
+            "errors": [{"row": e.row, "column": str(e.column), "message": str(e.message)} for e in self.errors[:limit]],
             "preview": [{k: text(v) for k, v in row.items()} for row in self.preview],
         }
 

@@ -142,3 +142,16 @@ def test_old_jobs_and_their_files_are_purged(world):
     assert purge_old_jobs() == 1
     assert not old.output.storage.exists(old.output.name) and recent.output.storage.exists(recent.output.name)
     assert list(Job.objects.all()) == [recent]
+
+
+def test_a_checked_file_with_errors_lists_them_on_the_job_page(world, login, as_jobs):
+    """Every kind of message (some are lazily translated) is kept on the job as text."""
+    bad = [good_row(name="坏日期", **{"出生日期": "1990-13-45"}), good_row(**{"身份证号": "123", "组织编码": "NOPE"}),
+           good_row(**{"党员状态": "群众"}), good_row(**{"转正日期": ""})]
+    client = login(world.users.secretary)
+    response = client.post(reverse("members:import"), {"file": workbook(bad)}, follow=True)
+    job = Job.objects.get(kind=Job.Kind.ROSTER_CHECK)
+    assert job.status == Job.Status.DONE, job.error
+    page = response.content.decode()
+    assert "无法识别" in page and "NOPE" in page and "不是有效的党员状态" in page and "正式党员请填写转正日期" in page
+    assert "确认导入" not in page
