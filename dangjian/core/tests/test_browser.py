@@ -82,7 +82,7 @@ def test_secretary_imports_a_bad_then_a_good_roster(world, page_for, screenshot_
     page.screenshot(path=str(screenshot_dir / "import-errors.png"), full_page=True)
     assert not Member.objects.filter(name="甲").exists()
 
-    page.click("text=重新上传")
+    page.click("a:has-text(\"重新上传\")")
     page.set_input_files("#id_file", str(good))
     page.click("button:has-text('上传并校验')")
     page.wait_for_selector("text=校验通过")
