@@ -70,17 +70,25 @@ def run_child(args):
 
 def build_import_file(path, root, count, used):
     """An .xlsx of `count` new members on the generated branches (ID numbers not yet on file)."""
+    from dangjian.orgs.models import Organization
+
+    codes = list(Organization.objects.filter(path__startswith=root.path, kind="branch").values_list("code", flat=True))
+    write_roster_file(path, codes, count, used)
+
+
+def write_roster_file(out, codes, count, used, *, prefix=""):
+    """A roster workbook of `count` generated people spread over the organizations `codes`, with 身份证号 not in
+    `used`; names start with `prefix` and the row number when one is given (so a test can find them)."""
     import random
 
     from openpyxl import Workbook
 
     from dangjian.members.roster import HEADERS
-    from dangjian.orgs.models import Organization
 
     from . import names
 
     rng = random.Random(99)
-    codes = list(Organization.objects.filter(path__startswith=root.path, kind="branch").values_list("code", flat=True))
+    used = set(used)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("花名册")
     ws.append(HEADERS)
@@ -88,9 +96,9 @@ def build_import_file(path, root, count, used):
         name, gender, born = names.person(rng)
         number = names.id_number(rng, born, gender, used)
         joined = born.replace(year=born.year + 22, day=1)
-        ws.append([name, "男" if gender == "M" else "女", "汉族", born, number, "", "大学本科", "", "",
-                   joined, joined.replace(year=joined.year + 1), "正式党员", "在职", codes[i % len(codes)], ""])
-    wb.save(path)
+        ws.append([f"{prefix}{i:05d}{name}" if prefix else name, "男" if gender == "M" else "女", "汉族", born, number, "",
+                   "大学本科", "", "", joined, joined.replace(year=joined.year + 1), "正式党员", "在职", codes[i % len(codes)], ""])
+    wb.save(out)
 
 
 def run(members, *, log=print):

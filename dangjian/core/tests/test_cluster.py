@@ -263,26 +263,11 @@ def test_an_app_server_killed_mid_load_nginx_fails_over(cluster):
 
 
 def roster_file(rows, on_file, branch_code):
-    """A 20,000-row roster for a branch (ID numbers that are not on file)."""
-    import random
+    """A 20,000-row roster for a branch (ID numbers that are not on file; names 导00000…)."""
+    from dangjian.demo.benchmarks import write_roster_file
 
-    from openpyxl import Workbook
-
-    from dangjian.demo import names
-    from dangjian.members.roster import HEADERS
-
-    rng, used = random.Random(20000), set(on_file)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("花名册")
-    ws.append(HEADERS)
-    for i in range(rows):
-        name, gender, born = names.person(rng)
-        number = names.id_number(rng, born, gender, used)
-        joined = born.replace(year=born.year + 22, day=1)
-        ws.append([f"导{i:05d}{name}", "男" if gender == "M" else "女", "汉族", born, number, "", "大学本科", "", "", joined,
-                   joined.replace(year=joined.year + 1), "正式党员", "在职", branch_code, ""])
     out = io.BytesIO()
-    wb.save(out)
+    write_roster_file(out, [branch_code], rows, on_file, prefix="导")
     return out.getvalue()
 
 
