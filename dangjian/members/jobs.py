@@ -18,7 +18,7 @@ from dangjian.accounts.roles import EXPORT
 
 from .exporter import write_roster
 from .filtersets import MemberFilterSet
-from .importer import RosterFileError, import_roster
+from .importer import import_roster
 from .models import Member
 
 
@@ -66,6 +66,3 @@ def export(job):
         job.output.save(f"{job.pk}-{os.urandom(8).hex()}.xlsx", File(tmp), save=False)
     job.stage = ""
     job.finish(result={"rows": count, "filename": filename})
-
-
-__all__ = ["RosterFileError", "check", "export", "filtered_members", "import_checked"]
