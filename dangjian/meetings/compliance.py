@@ -1,22 +1,24 @@
 """Compliance with the rulebook, computed in SQL.
 
 For an organization and a chosen period, each rule is judged over the spans of its own period inside the
-chosen one (the three months of a quarter for a monthly rule). Counts are correlated COUNT subqueries over
-MeetingOrganization (so a joint activity counts for every organization that took part) and the verdict —
+chosen one (the three months of a quarter for a monthly rule). Counts are sums over the meeting tally
+(MeetingTally: held, quorate meetings per organization, kind and month, kept by triggers on MeetingOrganization,
+so a joint activity counts for every organization that took part), joined once per rule; the verdict —
 met / due / overdue — is a CASE expression, so a roll-up over 5,000 branches is one query per rule.
 """
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.orgs.models import CommitteeMember, Organization
-from dangjian.orgs.services import SubqueryCount
 
 from .defaults import ensure_default_rules
-from .models import Condition, MeetingOrganization, Rule
+from .models import Condition, Rule
 from .periods import rule_spans
 
 MET, DUE, OVERDUE, EXEMPT, NOT_APPLICABLE = "met", "due", "overdue", "exempt", "n/a"
@@ -55,13 +57,9 @@ RULE_ORDER = {("general_assembly", ""): 0, ("committee", ""): 1, ("group", ""): 
 
 
 def _held(rule, span):
-    meetings = MeetingOrganization.objects.filter(
-        organization=OuterRef("pk"), kind=rule.meeting_kind, held_on__gte=span.start, held_on__lte=span.end, held=True,
-        quorate=True,
-    )
-    if rule.condition == Condition.SECRETARY_LECTURED:
-        meetings = meetings.filter(secretary_lectured=True)
-    return SubqueryCount(meetings.values("id"))
+    """Held, quorate meetings of the rule's kind in `span`, from the joined tally rows (months of the span)."""
+    column = "lectured" if rule.condition == Condition.SECRETARY_LECTURED else "held"
+    return Coalesce(Sum(f"tally__{column}", filter=Q(tally__month__gte=span.start, tally__month__lte=span.end)), 0)
 
 
 def _existed(span):
@@ -75,6 +73,9 @@ def judged(orgs, rule, chosen, today=None):
     today = today or timezone.localdate()
     spans = [s for s in rule_spans(rule.period, chosen) if s.start <= today]
     annotations = {f"c{i}": _held(rule, s) for i, s in enumerate(spans)}
+    if spans:  # one LEFT JOIN of the kind's tally rows over the whole chosen period, summed per span
+        orgs = orgs.annotate(tally=FilteredRelation("tallies", condition=Q(
+            tallies__kind=rule.meeting_kind, tallies__month__gte=spans[0].start, tallies__month__lte=spans[-1].end)))
     overdue, due = Q(pk__in=[]), Q(pk__in=[])
     for i, s in enumerate(spans):
         short = Q(**{f"c{i}__lt": rule.min_count}) & _existed(s)
@@ -222,7 +223,7 @@ def rollup(root, chosen, orgs, today=None):
         if not rule.enabled:
             continue
         qs, _spans = judged(subtree_for(rule, include, exclude, orgs), rule, chosen, today)
-        for verdict, n in qs.order_by().values_list("verdict").annotate(n=Count("id")):
+        for verdict, n in Counter(qs.order_by().values_list("verdict", flat=True)).items():
             setattr(row, verdict, getattr(row, verdict) + n)
     return sorted(rows.values(), key=lambda r: RULE_ORDER.get(r.key, 99))
 

@@ -161,6 +161,29 @@ class MeetingOrganization(models.Model):
         super().save(*args, **kwargs)
 
 
+class MeetingTally(models.Model):
+    """Held, valid meetings per organization, kind and month — what the compliance verdicts count.
+
+    Kept by database triggers on MeetingOrganization (meetings/tally.py), so every write — a form, the API, an
+    import, a bulk load, a cascade delete — changes the counts in its own transaction; `dangjian recompute`
+    rebuilds them from the meetings and `--check` lists any difference. A roll-up over 5,000 branches then reads
+    a few rows per branch instead of counting meetings (Production issue: roll-up p95 ≤ 500 ms under load)."""
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="tallies")
+    kind = models.CharField(max_length=30, choices=MeetingKind.choices)
+    month = models.DateField()  # the first day of the month
+    held = models.IntegerField(default=0)  # held and quorate
+    lectured = models.IntegerField(default=0)  # of those, 党课 given by the organization's own secretary
+
+    class Meta:
+        verbose_name = _("组织生活计数")
+        verbose_name_plural = _("组织生活计数")
+        constraints = [models.UniqueConstraint(fields=["organization", "kind", "month"], name="tally_once")]
+        # a roll-up reads one kind's months for every organization: an index-only scan on PostgreSQL
+        indexes = [models.Index(fields=["kind", "month", "organization"], include=["held", "lectured"],
+                                name="tally_kind_month")]
+
+
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("出席")
     LEAVE = "leave", _("请假")
