@@ -28,10 +28,14 @@ def review_grants(user, today=None):
         return []
     unconfirmed = Party.objects.filter(agreement=OuterRef("agreement"), organization__isnull=False,
                                        confirmed_at__isnull=True)
+    # only agreements with a party outside the user's tree grant anything (a group admin's own pairings do not)
+    outside = Party.objects.filter(agreement=OuterRef("agreement"), organization__isnull=False)
+    for path in paths:
+        outside = outside.exclude(organization__path__startswith=path)
     mine = Party.objects.visible_to(user).filter(
         organization__isnull=False, agreement__status="in_force",
-        agreement__starts_on__lte=today, agreement__ends_on__gte=today).filter(~Exists(unconfirmed)).select_related(
-        "agreement", "organization")
+        agreement__starts_on__lte=today, agreement__ends_on__gte=today).filter(~Exists(unconfirmed), Exists(outside)
+                                                                               ).select_related("agreement", "organization")
     mine = list(mine)
     # every party of those agreements in one query, not one query per agreement
     everyone = {}
@@ -58,17 +62,21 @@ def reviewable_q(user, today=None):
     by_period = {}
     for agreement, _party, paths in review_grants(user, today):
         by_period.setdefault((agreement.starts_on, agreement.ends_on), set()).update(paths)
-    q = Q(pk__in=[])
+    where = Q(pk__in=[])
     for (starts, ends), paths in by_period.items():
         minimal = []
         for path in sorted(paths):
             if not any(path.startswith(m) for m in minimal):
                 minimal.append(path)
-        where = Q()
+        subtrees = Q()
         for path in minimal:
-            where |= Q(participations__organization__path__startswith=path)
-        q |= where & Q(kind__in=REVIEWABLE_KINDS, held_on__gte=starts, held_on__lte=ends)
-    return q
+            subtrees |= Q(organization__path__startswith=path)
+        where |= subtrees & Q(kind__in=REVIEWABLE_KINDS, held_on__gte=starts, held_on__lte=ends)
+    # on the participation rows (which carry the meeting's kind and date), so both databases start from the
+    # reviewed subtrees' organizations and their (organization, kind, held_on) index, not from a year of meetings
+    from dangjian.meetings.models import MeetingOrganization
+
+    return Q(pk__in=MeetingOrganization.objects.filter(where).values("meeting_id"))
 
 
 def reviewer_party_for(user, meeting, today=None):

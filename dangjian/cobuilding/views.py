@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from dangjian.core.scope import user_can
 
 from . import progress, services
 from .forms import ActivityForm, AgreementForm, OutputForm
-from .models import Agreement, Category, Output
+from .models import Agreement, AgreementStatus, Category, Output, Party
 
 
 def _agreement(request, pk, action="view"):
@@ -20,8 +22,22 @@ def _agreement(request, pk, action="view"):
 
 @login_required
 def agreement_list(request):
-    agreements = Agreement.objects.visible_to(request.user).prefetch_related("parties__organization", "parties__external")
-    return render(request, "cobuilding/list.html", {"agreements": agreements})
+    """Agreements in scope, 50 a page; searched by title or party, filtered by status (a group has thousands)."""
+    agreements = Agreement.objects.visible_to(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        agreements = agreements.filter(Q(title__icontains=q) | Q(pk__in=Party.objects.filter(
+            Q(organization__name__icontains=q) | Q(external__name__icontains=q)).values("agreement_id")))
+    status = request.GET.get("status", "")
+    if status in AgreementStatus.values:
+        agreements = agreements.filter(status=status)
+    page = Paginator(agreements.prefetch_related("parties__organization", "parties__external"), 50).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cobuilding/list.html", {"page": page, "agreements": page.object_list, "q": q,
+                                                    "status": status, "statuses": AgreementStatus.choices,
+                                                    "query": query.urlencode()})
 
 
 @login_required

@@ -26,8 +26,11 @@ def remove_generated():
     if root is None:
         return
     with transaction.atomic():
+        from dangjian.cobuilding.models import Agreement
+
+        builder.purge(Agreement.objects.filter(title__startswith=AGREEMENT_PREFIX))
         builder.purge(Organization.objects.filter(path__startswith=root.path))
-        builder.purge(get_user_model().objects.filter(username="bench_admin"))
+        builder.purge(get_user_model().objects.filter(username__startswith="bench_"))
 
 
 def generate(members, *, seed=7, log=print):
@@ -76,6 +79,7 @@ def generate(members, *, seed=7, log=print):
         user.save()
         Grant.objects.get_or_create(user=user, organization=Organization.objects.get(code=ROOT_CODE), role=roles.ORG_ADMIN)
         generate_meetings(generated_root(), log=log)
+        generate_people_and_pairings(generated_root(), log=log)
     return generated_root()
 
 
@@ -147,3 +151,82 @@ def generate_meetings(root, *, years=2, seed=11, log=print):
         total_attendance += len(attendance)
     log(f"会议：{total_meetings} 次，出勤记录：{total_attendance} 条")
     return total_meetings, total_attendance
+
+
+SECRETARY_PREFIX = "bench_s"
+MEMBER_PREFIX = "bench_m"
+AGREEMENT_PREFIX = "压测结对"
+
+
+def generate_people_and_pairings(root, *, agreements=1000, log=print):
+    """Accounts as a real group has them — a secretary account per branch (支部书记/支委 on that branch, linked to
+    the secretary's member record) and a login for one ordinary member per branch — and `agreements` branch
+    pairings in force, confirmed by both sides, with targets and records: the paths a secretary and the group
+    admin take at scale (meeting list, meetings API, co-building overview) are then in `make bench`."""
+    import random
+
+    from dangjian.cobuilding.models import Activity, Agreement, Output, Party, Target
+    from dangjian.core.bulk import insert_rows
+
+    User = get_user_model()
+    now = timezone.now()
+    today = timezone.localdate()
+    rng = random.Random(13)
+    branches = list(Organization.objects.filter(path__startswith=root.path, kind=OrgKind.BRANCH).order_by("code")
+                    .values_list("pk", "code"))
+    with transaction.atomic():
+        secretaries = dict(CommitteeMember.objects.filter(
+            committee__organization__in=[pk for pk, _c in branches], committee__ended_on__isnull=True,
+            position="secretary").values_list("committee__organization", "member"))
+        ordinary = {}
+        for org, member in (Member.objects.filter(organization__in=[pk for pk, _c in branches], ended_on__isnull=True)
+                            .exclude(pk__in=secretaries.values()).order_by("organization", "pk")
+                            .values_list("organization", "pk")):
+            ordinary.setdefault(org, member)
+        users = []
+        for k, (pk, code) in enumerate(branches, 1):
+            users.append(User(username=f"{SECRETARY_PREFIX}{k:05d}", first_name=f"{code}书记", password="!",
+                              date_joined=now))
+            users.append(User(username=f"{MEMBER_PREFIX}{k:05d}", first_name=f"{code}党员", password="!", date_joined=now))
+        insert_rows(User, users)
+        ids = dict(User.objects.filter(username__startswith="bench_").values_list("username", "pk"))
+        grants, links = [], []
+        for k, (pk, _code) in enumerate(branches, 1):
+            s, m = ids[f"{SECRETARY_PREFIX}{k:05d}"], ids[f"{MEMBER_PREFIX}{k:05d}"]
+            grants.append(Grant(user_id=s, organization_id=pk, role=roles.BRANCH_COMMITTEE, created_at=now))
+            grants.append(Grant(user_id=m, organization_id=pk, role=roles.MEMBER, created_at=now))
+            if pk in secretaries:
+                links.append(Member(pk=secretaries[pk], user_id=s))
+            if pk in ordinary:
+                links.append(Member(pk=ordinary[pk], user_id=m))
+        insert_rows(Grant, grants)
+        Member.objects.bulk_update(links, ["user"], batch_size=2000)
+        log(f"账号：党支部书记 {len(branches)} 个，党员 {len(branches)} 个")
+
+        # branch k pairs with a branch half the group away (another secondary unit)
+        half = len(branches) // 2
+        count = min(agreements, half)
+        start, end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+        insert_rows(Agreement, [Agreement(title=f"{AGREEMENT_PREFIX}{i + 1:04d}", level="branch", starts_on=start, ends_on=end,
+                                          signed_on=start, status="in_force", created_at=now) for i in range(count)])
+        made = dict(Agreement.objects.filter(title__startswith=AGREEMENT_PREFIX).values_list("title", "pk"))
+        pairs = {made[f"{AGREEMENT_PREFIX}{i + 1:04d}"]: (branches[i][0], branches[i + half][0]) for i in range(count)}
+        insert_rows(Party, [Party(agreement_id=a, organization_id=o, confirmed_at=now)
+                            for a, orgs in pairs.items() for o in orgs])
+        insert_rows(Target, [Target(agreement_id=a, measure=measure, min_count=n, who=who)
+                             for a in pairs for measure, n, who in (("activity", 4, "jointly"), ("review", 2, "each"),
+                                                                    ("output", 1, "jointly"))])
+        days = (today - start).days
+        insert_rows(Activity, [Activity(agreement_id=a, title=f"联建活动{j}", category="study", is_exchange=j == 1,
+                                        held_on=start + datetime.timedelta(days=rng.randint(0, max(0, days))))
+                               for a in pairs for j in range(rng.randint(0, 4))])
+        party_ids = {}
+        for a, p in Party.objects.filter(agreement__in=list(pairs)).values_list("agreement", "pk"):
+            party_ids.setdefault(a, []).append(p)
+        through = Activity.parties.through
+        insert_rows(through, [through(activity_id=act, party_id=p) for act, a in
+                              Activity.objects.filter(agreement__in=list(pairs)).values_list("pk", "agreement")
+                              for p in party_ids[a]])
+        insert_rows(Output, [Output(agreement_id=a, kind="system", title="联建制度", produced_on=start)
+                             for a in pairs if rng.random() < 0.5])
+        log(f"共建协议：{count} 份（生效）")

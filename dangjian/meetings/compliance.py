@@ -114,26 +114,52 @@ class RuleResult:
 
 def compliance_for(org, chosen, today=None):
     """Each effective rule for `org` over `chosen`, with the verdict and a sentence that explains it."""
+    return compliance_for_many([org], chosen, today)[org.pk]
+
+
+def compliance_for_many(orgs, chosen, today=None):
+    """{organization id: [RuleResult]} for many organizations with one query per rule (the daily reminders judge
+    every branch with a committee account at once: 5,000 branches are 8 queries, not 40,000)."""
     today = today or timezone.localdate()
-    results = []
-    for rule in rules_for(org):
-        qs, spans = judged(Organization.objects.filter(pk=org.pk), rule, chosen, today)
-        row = qs.values(*[f"c{i}" for i in range(len(spans))], "verdict").first()
-        title = rule.title
-        if row is None:  # filtered out: the rule needs a committee the branch does not have
-            results.append(RuleResult(rule, NOT_APPLICABLE, _("未设支部委员会（正式党员不足7名），不适用“%(t)s”") % {"t": title}))
-            continue
-        if not spans:
-            results.append(RuleResult(rule, MET, _("%(p)s尚未开始") % {"p": chosen.label}))
-            continue
-        counts = [row[f"c{i}"] for i in range(len(spans))]
-        detail = [(s, n, n >= rule.min_count) for s, n in zip(spans, counts)]
-        exempt = [s for s in spans if not _existed_py(org, s)]
-        status = row["verdict"]
-        if len(exempt) == len(spans):
-            status = EXEMPT
-        results.append(RuleResult(rule, status, _sentence(org, rule, status, detail, exempt, today), detail))
+    orgs = {o.pk: o for o in orgs}
+    results = {pk: [] for pk in orgs}
+    by_root = {}
+    for o in orgs.values():
+        by_root.setdefault(o.path[:Organization.steplen], []).append(o.pk)
+    for root_path, ids in by_root.items():
+        root = Organization.objects.get(path=root_path)
+        for rule, include, exclude in rule_groups(root):
+            if not rule.enabled:
+                continue
+            # which of these organizations this rule governs (its kind, its subtree, no nearer override)
+            governed = [pk for pk in ids if orgs[pk].kind == rule.org_kind and orgs[pk].path.startswith(include)
+                        and not orgs[pk].path.startswith(tuple(exclude) or ("\0",))]
+            if not governed:
+                continue
+            rows = {}
+            for chunk in range(0, len(governed), 2000):
+                qs, spans = judged(Organization.objects.filter(pk__in=governed[chunk:chunk + 2000]), rule, chosen, today)
+                rows.update({r["pk"]: r for r in qs.values("pk", *[f"c{i}" for i in range(len(spans))], "verdict")})
+            for pk in governed:
+                results[pk].append(_result(orgs[pk], rule, chosen, spans, rows.get(pk), today))
+    for rows in results.values():
+        rows.sort(key=lambda r: RULE_ORDER.get(r.rule.key, 99))
     return results
+
+
+def _result(org, rule, chosen, spans, row, today):
+    title = rule.title
+    if row is None:  # filtered out: the rule needs a committee the branch does not have
+        return RuleResult(rule, NOT_APPLICABLE, _("未设支部委员会（正式党员不足7名），不适用“%(t)s”") % {"t": title})
+    if not spans:
+        return RuleResult(rule, MET, _("%(p)s尚未开始") % {"p": chosen.label})
+    counts = [row[f"c{i}"] for i in range(len(spans))]
+    detail = [(s, n, n >= rule.min_count) for s, n in zip(spans, counts)]
+    exempt = [s for s in spans if not _existed_py(org, s)]
+    status = row["verdict"]
+    if len(exempt) == len(spans):
+        status = EXEMPT
+    return RuleResult(rule, status, _sentence(org, rule, status, detail, exempt, today), detail)
 
 
 def _existed_py(org, span):

@@ -2,12 +2,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import ScopedManager, ScopedQuerySet, sources_q
+from dangjian.core.scope import ScopedManager, ScopedQuerySet, grant_paths, sources_q
 
 
 class MeetingKind(models.TextChoices):
@@ -32,12 +32,21 @@ class MeetingQuerySet(ScopedQuerySet):
         """Reading: a meeting belongs to every organization that took part (a joint activity shows in each).
         Writing: only through the host organization's scope."""
         if action == "view":
-            q = Q(pk__in=MeetingOrganization.objects.visible_to(user, action).values("meeting_id"))
+            in_scope = MeetingOrganization.objects.visible_to(user, action)
+            ids = in_scope.values("meeting_id")
             # further, narrower sources registered by other apps (e.g. a co-building agreement's mutual review)
             extra = sources_q(Meeting, user, action)
+            from dangjian.orgs.models import Organization
+
+            if extra is None and any(len(p) == Organization.steplen for p in grant_paths(user, action)):
+                # A whole tree in scope (a group admin): a correlated EXISTS lets SQLite walk the meetings in
+                # the page's order and stop at the page, instead of first listing all 540,000 ids (350 ms)
+                return self.filter(Exists(in_scope.filter(meeting=OuterRef("pk"))))
             if extra is not None:
-                q |= Q(pk__in=Meeting.objects.filter(extra).values("pk"))
-            return self.filter(q)
+                # one IN over a UNION, not an OR of two INs: PostgreSQL cannot use an index for the OR and scanned
+                # every meeting (52 ms for a secretary's list at 540,000 meetings, 1 ms this way)
+                ids = ids.order_by().union(Meeting.objects.filter(extra).order_by().values("pk"))
+            return self.filter(pk__in=ids)
         return super().visible_to(user, action)
 
     def held(self):
@@ -299,7 +308,7 @@ class Condition(models.TextChoices):
 class RuleQuerySet(ScopedQuerySet):
     def visible_to(self, user, action="view"):
         # National defaults (no organization) are readable by everyone signed in; overrides by scope.
-        from django.db.models import Q
+        from django.db.models import Exists, OuterRef, Q
 
         scoped = super().visible_to(user, action)
         if action == "view" and user is not None and user.is_authenticated:

@@ -220,3 +220,31 @@ def test_org_list_has_a_query_budget(world, api, django_assert_max_num_queries):
     assert len(results) == 37
     by_code = {o["code"]: o for o in results}
     assert by_code["A1G"]["parent"] == world.orgs.a1.pk and by_code["G"]["parent"] is None
+
+
+def test_the_meetings_api_pages_by_cursor_over_exactly_the_meetings_in_scope(world, api, monkeypatch):
+    """Cursor pages (no COUNT over a group's meetings): following `next` yields every meeting in scope once,
+    newest first, and none of a sibling subtree's."""
+    import datetime
+
+    from dangjian.meetings.models import Meeting, MeetingOrganization
+
+    from dangjian.meetings.api.views import MeetingCursor
+
+    monkeypatch.setattr(MeetingCursor, "page_size", 7)
+    day = datetime.date(2026, 3, 1)
+    for i in range(30):  # several on the same day: the id breaks the tie
+        org = [world.orgs.a1, world.orgs.a2, world.orgs.b1][i % 3]
+        m = Meeting.objects.create(organization=org, kind="theme_day", topic=f"第{i}次", held_on=day + datetime.timedelta(days=i // 4))
+        MeetingOrganization.objects.create(meeting=m, organization=org)
+    client = api(world.users.inspector)  # A's subtree: a1 and a2
+    url, seen, pages = "/api/meetings/", [], 0
+    while url:
+        body = client.get(url).json()
+        pages += 1
+        assert "count" not in body
+        seen += [(r["held_on"], r["id"]) for r in body["results"]]
+        url = body["next"]
+    expected = list(Meeting.objects.filter(organization__in=[world.orgs.a1, world.orgs.a2])
+                    .order_by("-held_on", "-id").values_list("held_on", "id"))
+    assert [i for _d, i in seen] == [i for _d, i in expected] and len(seen) == 20 and pages == 3
