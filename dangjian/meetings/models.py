@@ -308,8 +308,6 @@ class Condition(models.TextChoices):
 class RuleQuerySet(ScopedQuerySet):
     def visible_to(self, user, action="view"):
         # National defaults (no organization) are readable by everyone signed in; overrides by scope.
-        from django.db.models import Exists, OuterRef, Q
-
         scoped = super().visible_to(user, action)
         if action == "view" and user is not None and user.is_authenticated:
             return self.filter(Q(pk__in=scoped.values("pk")) | Q(organization__isnull=True))
