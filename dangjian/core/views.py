@@ -55,7 +55,11 @@ class ObjectListView(ScopedMixin, View):
         # An invalid filter (a year 0, an organization out of scope) lists nothing and says why next to the
         # field; silently dropping it would list — and export — everyone.
         qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        paginator = Paginator(qs, self.paginate_by)
+        known = self.known_count(filterset) if filterset.is_valid() else None
+        if known is not None:  # the paginator's COUNT is answered from a kept tally
+            paginator.__dict__["count"] = known
+        page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context = {"filterset": filterset, "page": page, "object_list": page.object_list, "query": query.urlencode()}
@@ -66,6 +70,10 @@ class ObjectListView(ScopedMixin, View):
 
     def extra_context(self, filterset, page):
         return {}
+
+    def known_count(self, filterset):
+        """The list's length when it is known without counting the rows (e.g. from a tally), else None."""
+        return None
 
 
 class ObjectEditView(ScopedMixin, View):

@@ -22,14 +22,17 @@ class Figure:
     name: str
     value: float
     unit: str
-    target: float  # an upper bound
+    target: float  # an upper bound (a lower bound with at_least, e.g. requests per second)
+    at_least: bool = False
 
     @property
     def met(self):
-        return self.value <= self.target
+        return self.value >= self.target if self.at_least else self.value <= self.target
 
     def line(self):
-        return f"{self.name:<42} {self.value:>10.1f} {self.unit:<3} target ≤ {self.target:g} {self.unit:<3} {'met' if self.met else 'MISSED'}"
+        bound = "≥" if self.at_least else "≤"
+        return (f"{self.name:<42} {self.value:>10.1f} {self.unit:<5} target {bound} {self.target:g} {self.unit:<5} "
+                f"{'met' if self.met else 'MISSED'}")
 
 
 def vendor():
@@ -164,6 +167,8 @@ def run(members, *, log=print):
     figures.append(Figure(f"{prefix}.ledger_docx_branch_year", median_ms(lambda: ledger.ledger_docx(branch, today.year, Meeting.objects.all()), runs=3), "ms", 5000))
 
     figures.append(reminder_figure(prefix))
+    if prefix == "postgresql":  # the issue's load targets are for PostgreSQL through gunicorn
+        figures += load_figures(root, prefix)
 
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "export.xlsx")
@@ -185,6 +190,70 @@ def run(members, *, log=print):
             raise RuntimeError(f"bench import failed: {result.errors[:5]}")
         figures.append(Figure(f"{prefix}.import_time", elapsed, "s", 10))
         remove_imported(last_id)
+    return figures
+
+
+def load_figures(root, prefix, seconds=None, clients=20):
+    """Each of the issue's pages through gunicorn (the shipped deploy/gunicorn.conf.py, workers sized to the cores)
+    for `seconds` with `clients` concurrent group admins: requests per second and p50/p95/p99. The load generator
+    runs on the same machine, so the figures are a floor of what a separate client would see."""
+    import threading
+
+    from django.contrib.auth import get_user_model
+
+    from dangjian.core.tests.servers import ROOT, Browser, clean_environ, free_port, stop, wait_for
+
+    seconds = seconds or float(os.environ.get("BENCH_LOAD_SECONDS", 20))
+    admin = get_user_model().objects.get(username="bench_admin")
+    admin.set_password("dangjian2026")
+    admin.save()
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**clean_environ(), "DANGJIAN_SECRET_KEY": "bench-" + "k" * 50, "DANGJIAN_DEBUG": "false",
+               "DANGJIAN_ALLOWED_HOSTS": "127.0.0.1", "DANGJIAN_AXES_ENABLED": "false", "DANGJIAN_ACCESS_LOG": "/dev/null",
+               "DANGJIAN_STATIC_ROOT": os.path.join(tmp, "static")}
+        subprocess.run([sys.executable, "-m", "dangjian.cli", "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+        app = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-c", "deploy/gunicorn.conf.py",
+                                "--bind", f"127.0.0.1:{port}", "dangjian.wsgi"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        figures = []
+        try:
+            wait_for(base + "/healthz", app)
+            for name, path, p95_target, rate_target in [
+                    ("member_list", f"/members/?org={root.pk}", 200, 150),
+                    ("compliance_rollup", f"/meetings/org/{root.pk}/compliance/", 500, None),
+                    ("org_detail", f"/orgs/{root.pk}/", 500, None)]:
+                times, errors, stop_at = [], [], time.monotonic() + seconds
+
+                def client():
+                    browser = Browser(base).login("bench_admin")
+                    while time.monotonic() < stop_at:
+                        started = time.perf_counter()
+                        status, _b, _h = browser.get(path)
+                        times.append((time.perf_counter() - started) * 1000)
+                        if status != 200:
+                            errors.append(status)
+
+                threads = [threading.Thread(target=client) for _ in range(clients)]
+                began = time.monotonic()
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                rate = len(times) / (time.monotonic() - began)
+                times.sort()
+
+                def pct(q):
+                    return times[min(len(times) - 1, int(round(q / 100 * (len(times) - 1))))] if times else 0.0
+
+                figures += [Figure(f"{prefix}.load_{name}_throughput", rate, "req/s", rate_target or 0, at_least=True),
+                            Figure(f"{prefix}.load_{name}_p50", pct(50), "ms", p95_target),
+                            Figure(f"{prefix}.load_{name}_p95", pct(95), "ms", p95_target),
+                            Figure(f"{prefix}.load_{name}_p99", pct(99), "ms", 4 * p95_target),
+                            Figure(f"{prefix}.load_{name}_errors", len(errors), "", 0)]
+        finally:
+            stop([app])
     return figures
 
 

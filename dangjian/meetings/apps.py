@@ -8,7 +8,11 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from dangjian.core.tallies import register
+
+        from . import models, tally
+
+        register(tally.MEETINGS)
 
         for model in models.AUDITED:
             # the optimistic-locking counter is bookkeeping, not a change a person made

@@ -8,7 +8,11 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from dangjian.core.tallies import register
+
+        from . import models, tally
+
+        register(tally.MEMBERS)
 
         for model in models.AUDITED:
             # The change log is shown to inspectors too: never keep a full 身份证号 in it, and mask it the one

@@ -26,6 +26,9 @@ class MemberListView(ObjectListView):
     template_name = "members/list.html"
     partial_template = "members/_table.html"
 
+    def known_count(self, filterset):
+        return filterset.tally_count()
+
     def extra_context(self, filterset, page):
         user = self.request.user
         org_id = self.request.GET.get("org")

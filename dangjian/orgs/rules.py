@@ -4,12 +4,13 @@ Counts come from one aggregate query over the subtree's members; nothing walks t
 """
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.dates import add_months
-from dangjian.members.models import Member, Status
+from dangjian.members.models import MemberTally, Status
 
 from .models import OrgKind, Position
 
@@ -37,12 +38,9 @@ class Warning:
 
 
 def member_counts(org):
-    """(all members on roll, 正式党员) in the organization's subtree."""
-    agg = (
-        Member.objects.on_roll()
-        .in_subtree(org)
-        .aggregate(total=Count("id"), full=Count("id", filter=Q(status=Status.FULL)))
-    )
+    """(all members on roll, 正式党员) in the organization's subtree, from the member tally."""
+    agg = MemberTally.objects.filter(organization__path__startswith=org.path).aggregate(
+        total=Coalesce(Sum("n"), 0), full=Coalesce(Sum("n", filter=Q(status=Status.FULL)), 0))
     return agg["total"], agg["full"]
 
 

@@ -8,14 +8,14 @@ def install(apps, schema_editor):
     """Triggers keep the tally; fill it from the meetings already recorded."""
     from dangjian.meetings import tally
 
-    tally.install(schema_editor)
+    tally.install(schema_editor.connection)
     tally.recompute(schema_editor.connection)
 
 
 def remove(apps, schema_editor):
     from dangjian.meetings import tally
 
-    tally.remove(schema_editor)
+    tally.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
