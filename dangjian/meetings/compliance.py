@@ -6,9 +6,9 @@ chosen one (the three months of a quarter for a monthly rule). Counts are sums o
 so a joint activity counts for every organization that took part), joined once per rule; the verdict —
 met / due / overdue — is a CASE expression, so a roll-up over 5,000 branches is one query per rule.
 """
-from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -249,9 +249,19 @@ def rollup(root, chosen, orgs, today=None):
         if not rule.enabled:
             continue
         qs, _spans = judged(subtree_for(rule, include, exclude, orgs), rule, chosen, today)
-        for verdict, n in Counter(qs.order_by().values_list("verdict", flat=True)).items():
+        for verdict, n in verdict_counts(qs):
             setattr(row, verdict, getattr(row, verdict) + n)
     return sorted(rows.values(), key=lambda r: RULE_ORDER.get(r.key, 99))
+
+
+def verdict_counts(judged_orgs):
+    """[(verdict, number of organizations)] for a `judged` queryset, counted by the database: the per-organization
+    verdicts (a grouped query) wrapped in one GROUP BY verdict, so three rows come back instead of 10,000, and
+    without Django's aggregate-over-aggregate machinery (its query building cost more than the query)."""
+    sql, params = judged_orgs.order_by().values("verdict").query.sql_with_params()
+    with connections[judged_orgs.db].cursor() as cursor:
+        cursor.execute(f"SELECT verdict, COUNT(*) FROM ({sql}) judged GROUP BY verdict", params)
+        return cursor.fetchall()
 
 
 def failing(root, chosen, orgs, key, status, today=None):
