@@ -222,3 +222,39 @@ def _no_redirect():
 
 
 _NoRedirect = _no_redirect()
+
+
+def unit_command(unit, *, instance=None, var_dir=None):
+    """(argv, environment) of a shipped systemd unit (deploy/<unit>) as it would run here: ExecStart split into
+    arguments, Environment= lines, %i as `instance`, the install paths (/srv/dangjian/app, /srv/dangjian/var) as
+    this checkout and `var_dir`. The cluster test starts its processes this way, so the units cannot rot."""
+    import shlex
+
+    text = (ROOT / "deploy" / unit).read_text()
+    env, argv, reload = {}, None, None
+    for line in text.splitlines():
+        line = line.strip()
+        if instance is not None:
+            line = line.replace("%i", str(instance))
+        line = line.replace("/srv/dangjian/app", str(ROOT))
+        if var_dir is not None:
+            line = line.replace("/srv/dangjian/var", str(var_dir))
+        if line.startswith("Environment="):
+            key, _eq, value = line[len("Environment="):].partition("=")
+            env[key] = value
+        elif line.startswith("ExecStart="):
+            argv = shlex.split(line[len("ExecStart="):])
+        elif line.startswith("ExecReload="):
+            reload = shlex.split(line[len("ExecReload="):])
+    assert argv, f"{unit} has no ExecStart"
+    return argv, env, reload
+
+
+def env_template():
+    """deploy/dangjian.env.example as a dict (what EnvironmentFile= gives the units)."""
+    out = {}
+    for line in (ROOT / "deploy" / "dangjian.env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _eq, value = line.partition("=")
+            out[key.strip()] = value.strip()
+    return out

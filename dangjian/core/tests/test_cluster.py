@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from .servers import ROOT, Browser, clean_environ, form_fields, free_port, multipart, start_nginx, stop, wait_for
+from .servers import (ROOT, Browser, clean_environ, env_template, form_fields, free_port, multipart, start_nginx, stop,
+                      unit_command, wait_for)
 
 BIN = Path(sys.executable).parent
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -68,7 +69,11 @@ class Cluster:
 
     @property
     def env(self):
-        return {**clean_environ(), "DATABASE_URL": self.database_url, "DANGJIAN_SECRET_KEY": KEY,
+        # the shipped environment file (what EnvironmentFile= gives the units), with this machine's addresses;
+        # the test speaks plain HTTP on loopback, so the TLS proxy settings are off
+        return {**clean_environ(), **env_template(), "DATABASE_URL": self.database_url, "DANGJIAN_SECRET_KEY": KEY,
+                "DANGJIAN_BEHIND_TLS_PROXY": "false", "DANGJIAN_SECURE_COOKIES": "false", "DANGJIAN_HSTS_SECONDS": "0",
+                "DANGJIAN_CSRF_TRUSTED_ORIGINS": "", "DANGJIAN_VAR_DIR": str(self.tmp / "var"),
                 "DANGJIAN_DEBUG": "false", "DANGJIAN_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DANGJIAN_STATIC_ROOT": str(self.tmp / "static"), "DANGJIAN_MEDIA_ROOT": str(self.tmp / "media"),
                 "DANGJIAN_X_ACCEL_REDIRECT": "/protected/", "DANGJIAN_WORKERS": "2", "DANGJIAN_AXES_ENABLED": "false",
@@ -88,20 +93,27 @@ class Cluster:
             return conn.execute(query, params).fetchall()
 
     # --- app servers, worker, beat, nginx -----------------------------------------------------------------------
+    # Every process is started from the shipped systemd unit's ExecStart and Environment (servers.unit_command):
+    # the units are what runs here, not a copy of them.
     def start_app(self, i):
         port = self.app_ports[i]
+        argv, unit_env, self.reload_app = unit_command("dangjian-web@.service", instance=port)
         self.procs[f"app{i}"] = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "dangjian.wsgi"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.tmp / f"gunicorn-{i}.log", "a"),
-            start_new_session=True)
+            argv, cwd=ROOT, env={**self.env, **unit_env}, stdout=subprocess.DEVNULL,
+            stderr=open(self.tmp / f"gunicorn-{i}.log", "a"), start_new_session=True)
         wait_for(f"http://127.0.0.1:{port}/healthz", self.procs[f"app{i}"])
 
     def start_worker(self):
         # its own process group: the pool's child that runs the task dies with it
+        argv, unit_env, _reload = unit_command("dangjian-worker.service")
         self.procs["worker"] = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "dangjian", "worker", "--loglevel", "INFO", "--concurrency", "1",
-             "--hostname", f"w{time.monotonic_ns()}@cluster"], cwd=ROOT, env=self.env,
+            [*argv, "--hostname", f"w{time.monotonic_ns()}@cluster"], cwd=ROOT, env={**self.env, **unit_env},
             stdout=open(self.tmp / "worker.log", "a"), stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start_beat(self):
+        argv, unit_env, _reload = unit_command("dangjian-beat.service", var_dir=self.tmp)
+        self.procs["beat"] = subprocess.Popen(argv, cwd=ROOT, env={**self.env, **unit_env},
+                                              stdout=open(self.tmp / "beat.log", "a"), stderr=subprocess.STDOUT)
 
     def kill_group(self, name, sig=signal.SIGKILL):
         proc = self.procs.pop(name)
@@ -117,9 +129,7 @@ class Cluster:
         self.start_app(0)
         self.start_app(1)
         self.start_worker()
-        self.procs["beat"] = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "dangjian", "beat", "--loglevel", "INFO", "--schedule", str(self.tmp / "beat")],
-            cwd=ROOT, env=self.env, stdout=open(self.tmp / "beat.log", "a"), stderr=subprocess.STDOUT)
+        self.start_beat()
         nginx, self.url = start_nginx(self.tmp, self.app_ports, self.tmp / "static", self.tmp / "media")
         self.procs["nginx"] = nginx
         wait_for(self.url + "/healthz", nginx)
@@ -455,3 +465,63 @@ def test_ten_member_editors_and_five_meeting_recorders_at_once_on_postgresql(clu
     assert not lost and not missing and not refused, (lost, missing, refused)
     # five recorders counted the same branch and month at once: the kept compliance tally is still exact
     assert "一致" in cluster.dangjian("recompute", "--check").stdout
+
+
+# --- the documentation --------------------------------------------------------------------------------------------
+
+def documented_upgrade():
+    """The commands of the README's upgrade procedure, in order (the backticked ones of that paragraph)."""
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    paragraph = text[text.index("**升级步骤。**"):]
+    paragraph = paragraph[:paragraph.index("\n\n")]
+    return [" ".join(c.split()) for c in re.findall(r"`([^`]+)`", paragraph)]
+
+
+def test_the_documented_upgrade_runs_step_by_step_without_an_error_for_users(cluster):
+    """Every command of the README's upgrade procedure, as written, against this cluster — while a user keeps
+    reading pages through nginx: no answer but 200 during the reloads."""
+    commands = documented_upgrade()
+    assert commands[0].startswith("dangjian backup") and commands[-1].startswith("curl"), commands
+    root, _branch = ids(cluster)
+    statuses, stop_flag = [], threading.Event()
+
+    def reader():
+        browser = Browser(cluster.url).login("admin")
+        while not stop_flag.is_set():
+            statuses.append(browser.get(f"/orgs/{root}/")[0])
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    ran = []
+    try:
+        for command in commands:
+            argv = command.replace("/srv/dangjian/backup", str(cluster.tmp / "backup")).split()
+            if argv[0] == "dangjian":
+                cluster.dangjian(*argv[1:])
+            elif argv[:2] == ["systemctl", "reload"]:  # the unit's ExecReload, with $MAINPID its gunicorn master
+                i = sum(c.startswith("systemctl reload") for c in ran)  # the README's instances, in order
+                _argv, _env, reload = unit_command("dangjian-web@.service", instance=cluster.app_ports[i])
+                subprocess.run([a.replace("$MAINPID", str(cluster.procs[f"app{i}"].pid)) for a in reload], check=True)
+                time.sleep(3)  # gunicorn starts new workers, then retires the old ones
+            elif argv[:2] == ["systemctl", "restart"]:
+                assert argv[2:] == ["dangjian-worker", "dangjian-beat"], argv
+                cluster.kill_group("worker", signal.SIGTERM)  # a unit stop: SIGTERM, tasks are acknowledged late
+                cluster.start_worker()
+                stop([cluster.procs.pop("beat")])
+                cluster.start_beat()
+            elif argv[0] == "curl":
+                status, body, _h = Browser(cluster.url).get("/healthz")
+                assert status == 200 and json.loads(body)["status"] == "ok", body
+            elif argv[:2] == ["pip", "install"]:
+                continue  # the code under test is this checkout, already installed
+            else:
+                raise AssertionError(f"the upgrade procedure has a step this test does not know: {command}")
+            ran.append(command)
+    finally:
+        stop_flag.set()
+        thread.join(timeout=60)
+    assert (cluster.tmp / "backup" / "before-upgrade").exists()
+    assert any(c.startswith("systemctl reload") for c in ran) and statuses
+    assert set(statuses) == {200}, sorted(set(statuses))
