@@ -21,7 +21,7 @@ def coverage(user, today):
     return paired, total
 
 
-NETWORK_NODES = 60  # more dots than this are not a picture a person can read
+NETWORK_NODES = 40  # more dots than this are not a picture a person can read
 
 
 def network_edges(agreements):
@@ -59,7 +59,8 @@ def network_edges(agreements):
             if n not in nodes and len(nodes) < NETWORK_NODES:
                 nodes[n] = len(nodes)
     edges = [(x, y, live, n) for (x, y), (live, n) in weights.items() if x in nodes and y in nodes]
-    return nodes, edges, grouped
+    everyone = {n for _live, ends in parties.values() for n in ends}
+    return nodes, edges, grouped, len(everyone) - len(nodes)
 
 
 def network_svg(agreements):
@@ -67,22 +68,29 @@ def network_svg(agreements):
     (no chart library, no CDN)."""
     from django.utils.html import escape
 
-    nodes, edges, grouped = network_edges(agreements)
+    nodes, edges, grouped, left_out = network_edges(agreements)
     if not nodes:
         return ""
     size, r = 640, 230
     pos = {n: (size / 2 + r * math.cos(2 * math.pi * i / len(nodes) - math.pi / 2),
                size / 2 + r * math.sin(2 * math.pi * i / len(nodes) - math.pi / 2)) for n, i in nodes.items()}
+    heaviest = max((n for *_e, n in edges), default=1)
+    # width by the number of pairings, relative to the heaviest; translucent, so where many cross reads as density
     lines = "".join(f'<line x1="{pos[a][0]:.0f}" y1="{pos[a][1]:.0f}" x2="{pos[b][0]:.0f}" y2="{pos[b][1]:.0f}" '
-                    f'stroke="{"#c8161d" if live else "#bbb"}" stroke-width="{min(8, 1 + n)}"><title>'
-                    f'{escape(a)} ⇄ {escape(b)}：{n}</title></line>' for a, b, live, n in edges)
-    dots = "".join(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="7" fill="#c8161d"/><text x="{x:.0f}" y="{y - 12:.0f}" '
-                   f'text-anchor="middle" font-size="13">{escape(n)}</text>' for n, (x, y) in pos.items())
-    note = (f'<p class="muted">{_("共建方较多，按所属单位汇总显示；线越粗，结对越多")}</p>' if grouped else "")
+                    f'stroke="{"#c8161d" if live else "#bbb"}" stroke-opacity="{0.9 if len(edges) < 30 else 0.35}" '
+                    f'stroke-width="{1 + 5 * n / heaviest:.1f}"><title>{escape(a)} ⇄ {escape(b)}：{n}</title></line>'
+                    for a, b, live, n in edges)
+    font = 13 if len(nodes) <= 20 else 10
+    dots = "".join(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="6" fill="#c8161d"/><text x="{x:.0f}" y="{y - 10:.0f}" '
+                   f'text-anchor="middle" font-size="{font}">{escape(n)}</text>' for n, (x, y) in pos.items())
+    note = _("共建方较多，按所属单位汇总显示；线越粗，结对越多") if grouped else ""
+    if left_out:
+        note += _("（只画出结对最多的 %(n)d 个，另有 %(m)d 个未画出）") % {"n": len(nodes), "m": left_out}
+    note = f'<p class="muted">{note}</p>' if note else ""
     return f'{note}<svg viewBox="-90 0 {size + 180} {size}" role="img" aria-label="{_("结对关系图")}" class="network">{lines}{dots}</svg>'
 
 
-BEHIND_SHOWN = 50
+BEHIND_SHOWN = 20
 
 
 def overview_context(user, today):
