@@ -89,7 +89,8 @@ class Browser:
         from http.cookiejar import CookieJar
 
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect)
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
 
     def get(self, path, timeout=30):
         return self._open(path, None, timeout)
