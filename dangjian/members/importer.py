@@ -276,8 +276,11 @@ def _save(members, user, saved):
 
     from dangjian.core.bulk import insert_rows
 
+    from .tally import MEMBERS
+
     before = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    insert_rows(Member, (Member(), members), vary=ROW_FIELDS)
+    with MEMBERS.bulk_insert(after_id=before):  # the member tally counts the new rows in one statement
+        insert_rows(Member, (Member(), members), vary=ROW_FIELDS)
     ids = dict(Member.objects.filter(pk__gt=before).values_list("id_number", "pk").order_by())
     ct = ContentType.objects.get_for_model(Member)
     now = timezone.now()
