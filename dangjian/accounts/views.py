@@ -14,6 +14,7 @@ from dangjian.core.scope import grant_paths
 from dangjian.core.views import OutOfScope, ensure_in_scope
 
 from dangjian.members.models import Member, Status
+from dangjian.members.tally import roll_counts
 from dangjian.orgs.models import Committee, Organization, OrgKind
 
 from .forms import AccountGrantForm
@@ -34,9 +35,12 @@ def home(request):
         branches=Count("id", filter=Q(kind=OrgKind.BRANCH)),
         groups=Count("id", filter=Q(kind=OrgKind.GROUP)),
     )
-    member_counts = Member.objects.visible_to(user).on_roll().aggregate(
-        total=Count("id"), probationary=Count("id", filter=Q(status=Status.PROBATIONARY))
-    )
+    by_status = roll_counts(user)  # the member tally; None → count the rows
+    if by_status is not None:
+        member_counts = {"total": sum(by_status.values()), "probationary": by_status.get(Status.PROBATIONARY, 0)}
+    else:
+        member_counts = Member.objects.visible_to(user).on_roll().aggregate(
+            total=Count("id"), probationary=Count("id", filter=Q(status=Status.PROBATIONARY)))
     today = timezone.localdate()
     due_terms = (
         Committee.objects.visible_to(user)

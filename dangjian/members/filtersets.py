@@ -3,7 +3,6 @@ import datetime
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -81,35 +80,16 @@ class MemberFilterSet(filters.FilterSet):
     def tally_count(self):
         """The list's length from the member tally when only the organization, status and 在册 filters are set
         (the default listing a group admin opens): counting 100,000 members was most of the page's cost. None
-        when another filter is set, or the user's own record lies outside their grants (the list then holds
-        that one row more than the tally of their scope): the list counts itself."""
-        from dangjian.core.scope import grant_paths, own_record
-
-        from .models import MemberTally
+        when another filter is set or the tally cannot answer exactly (members.tally.roll_counts)."""
+        from .tally import roll_counts
 
         data = self.form.cleaned_data
         if any(data.get(f) for f in ("q", "category", "gender", "age", "joined_year")) or data.get("roll") not in ("", None, "on"):
             return None
-        user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
+        counts = roll_counts(getattr(self.request, "user", None), data.get("org"))
+        if counts is None:
             return None
-        paths = None if user.is_superuser else grant_paths(user, "view")
-        mine = None if user.is_superuser else own_record(user)
-        if mine is not None and not mine["path"].startswith(tuple(paths) or ("\0",)):
-            return None
-        tallies = MemberTally.objects.all()
-        if data.get("org"):
-            if paths is not None and not data["org"].path.startswith(tuple(paths) or ("\0",)):
-                return None
-            tallies = tallies.filter(organization__path__startswith=data["org"].path)
-        elif paths is not None:
-            within = Q(pk__in=[])
-            for path in paths:
-                within |= Q(organization__path__startswith=path)
-            tallies = tallies.filter(within)
-        if data.get("status"):
-            tallies = tallies.filter(status=data["status"])
-        return tallies.aggregate(n=Sum("n"))["n"] or 0
+        return counts.get(data["status"], 0) if data.get("status") else sum(counts.values())
 
     def filter_q(self, queryset, name, value):
         if looks_like_id_number(value):

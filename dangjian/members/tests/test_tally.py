@@ -106,3 +106,18 @@ def test_a_bulk_import_is_counted_once_in_one_statement(world, tmp_path):
     Member.objects.filter(organization=world.orgs.a1).update(status=Status.PROBATIONARY)  # one UPDATE, many rows
     Member.objects.filter(organization=world.orgs.a1, name__startswith="张").delete()
     assert MEMBERS.differences() == []
+
+
+def test_the_home_page_figures_from_the_tally_equal_counting_the_rows(world, login):
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from dangjian.members.tally import roll_counts
+
+    MemberFactory(organization=world.orgs.a1, status=Status.PROBATIONARY, confirmed_on=None)
+    for user in vars(world.users).values():
+        shown = login(user).get(reverse("home")).context["member_counts"]
+        counted = Member.objects.visible_to(user).on_roll().aggregate(
+            total=Count("id"), probationary=Count("id", filter=Q(status=Status.PROBATIONARY)))
+        assert shown == counted, user.username
+    assert roll_counts(world.users.group_admin) is not None  # the fast path is the one taken for an admin
