@@ -1,13 +1,14 @@
-"""Counts kept by the database: a tally table summed from a source table by row triggers.
+"""Counts kept by the database: a tally table summed from a source table by triggers.
 
 A derived figure read on every page of a large group (meetings held per branch and month for compliance;
 members on the roll per organization for the tree, the organization page and the roster's page count) is kept
 up to date by triggers in the same transaction as the write — forms, the API, imports, bulk loads and cascades
 alike — and relative (n = n + 1), so concurrent writers both count. Each app declares its tally here at ready();
 `dangjian recompute` rebuilds every tally from its source and `--check` compares them with an independent count.
+PostgreSQL counts per statement (transition tables), SQLite per row (it has no statement-level triggers).
 """
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
@@ -25,7 +26,6 @@ class Tally:
     when: str  # SQL condition over {row}: the row is counted
     counted: callable = None  # () → {key tuple: count tuple}, an independent (ORM) count for the check
     kept: callable = None  # () → the same from the tally table
-    extra: dict = field(default_factory=dict)
 
     def _when(self, row):
         return self.when.format(row=row)
