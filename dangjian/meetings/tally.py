@@ -39,5 +39,3 @@ MEETINGS = Tally(
     name="meetings_tally", label="组织生活计数", source="meetings_meetingorganization", target="meetings_meetingtally",
     keys=_keys, counts=_counts, when="{row}.held AND {row}.quorate AND {row}.held_on IS NOT NULL",
     counted=counted, kept=kept)
-
-install, remove, recompute, differences = MEETINGS.install, MEETINGS.remove, MEETINGS.recompute, MEETINGS.differences

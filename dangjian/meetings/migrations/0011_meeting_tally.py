@@ -6,16 +6,16 @@ from django.db import migrations, models
 
 def install(apps, schema_editor):
     """Triggers keep the tally; fill it from the meetings already recorded."""
-    from dangjian.meetings import tally
+    from dangjian.meetings.tally import MEETINGS
 
-    tally.install(schema_editor.connection)
-    tally.recompute(schema_editor.connection)
+    MEETINGS.install(schema_editor.connection)
+    MEETINGS.recompute(schema_editor.connection)
 
 
 def remove(apps, schema_editor):
-    from dangjian.meetings import tally
+    from dangjian.meetings.tally import MEETINGS
 
-    tally.remove(schema_editor.connection)
+    MEETINGS.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -6,10 +6,10 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 
-from dangjian.meetings import tally
-from dangjian.meetings.models import MeetingOrganization, MeetingTally
 from dangjian.factories import make_committee
+from dangjian.meetings.models import MeetingOrganization, MeetingTally
 from dangjian.meetings.services import expected_attendees, record_meeting, save_attendance
+from dangjian.meetings.tally import MEETINGS
 
 from .test_compliance import Q3, TODAY, hold, verdicts
 
@@ -46,7 +46,7 @@ def test_every_kind_of_write_keeps_the_tally(world):
 
     joint.delete()  # cascade
     assert not MeetingTally.objects.filter(held__gt=0).exists()
-    assert tally.differences() == []
+    assert MEETINGS.differences() == []
 
 
 def test_a_committee_meeting_without_a_majority_present_does_not_count(world):
@@ -60,7 +60,7 @@ def test_a_committee_meeting_without_a_majority_present_does_not_count(world):
     save_attendance(meeting, {m.pk: ("present" if m == people[0] else "absent", "") for m in people},
                     expected_attendees("committee", a1, []))
     assert count(a1, "committee") == (0, 0)
-    assert tally.differences() == []
+    assert MEETINGS.differences() == []
 
 
 def test_recompute_repairs_a_tally_that_drifted_and_check_reports_it(world, capsys):
@@ -68,7 +68,7 @@ def test_recompute_repairs_a_tally_that_drifted_and_check_reports_it(world, caps
     hold(a1, "theme_day", datetime.date(2026, 7, 2))
     hold(a1, "theme_day", datetime.date(2026, 7, 20))
     MeetingTally.objects.filter(organization=a1).update(held=7)  # e.g. rows written with the triggers dropped
-    assert tally.differences() == [((a1.pk, "theme_day", JULY), (7, 0), (2, 0))]
+    assert MEETINGS.differences() == [((a1.pk, "theme_day", JULY), (7, 0), (2, 0))]
     with pytest.raises(CommandError, match="1 处不一致"):
         call_command("recompute", "--check")
     call_command("recompute")
@@ -116,6 +116,6 @@ def test_random_histories_keep_the_tally_equal_to_a_recomputation(world):
         else:
             meetings.pop(rng.randrange(len(meetings))).delete()
         if step % 10 == 0:
-            assert tally.differences() == [], f"step {step} ({op})"
-    assert tally.differences() == []
+            assert MEETINGS.differences() == [], f"step {step} ({op})"
+    assert MEETINGS.differences() == []
     assert MeetingTally.objects.filter(held__gt=0).exists()
