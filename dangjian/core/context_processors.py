@@ -1,5 +1,5 @@
 from dangjian.accounts.roles import IMPORT, MANAGE_GRANTS, MANAGE_ORG
-from dangjian.core.scope import grant_paths
+from dangjian.core.scope import grant_paths, own_record
 
 
 def navigation(request):
@@ -8,6 +8,7 @@ def navigation(request):
     if not user.is_authenticated:
         return {}
     has_scope = user.is_superuser or bool(grant_paths(user, "view"))
+    mine = own_record(user)  # cached for the request: the scope check has usually read it already
     return {
         "nav": {
             "orgs": has_scope,
@@ -15,7 +16,7 @@ def navigation(request):
             "import": user.is_superuser or bool(grant_paths(user, IMPORT)),
             "manage_org": user.is_superuser or bool(grant_paths(user, MANAGE_ORG)),
             "grants": user.is_superuser or bool(grant_paths(user, MANAGE_GRANTS)),
-            "me": hasattr(user, "member"),
+            "me": mine["pk"] if mine else None,
             "unread": user.reminders.filter(read_at__isnull=True).count(),
         }
     }

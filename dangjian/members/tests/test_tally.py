@@ -55,8 +55,12 @@ def test_random_roster_histories_keep_the_tally_equal_to_a_recount(world):
 def test_the_roster_count_from_the_tally_equals_counting_the_rows(world):
     MemberFactory(organization=world.orgs.a1, status=Status.PROBATIONARY, confirmed_on=None)
     MemberFactory(organization=world.orgs.b1, ended_on=datetime.date(2026, 1, 5), end_reason="death")
-    cases = [{}, {"org": world.orgs.a.pk}, {"org": world.orgs.a1.pk}, {"status": "probationary"}, {"roll": "on"},
-             {"roll": "ended"}, {"gender": "M"}, {"org": world.orgs.b1.pk, "status": "full"}]
+    # another tree: a whole group's count is taken as "not outside it", which must leave this one out
+    other = make_org("另一集团党委", code="OTHER")
+    MemberFactory.create_batch(3, organization=make_org("另一党支部", parent=other))
+    cases = [{}, {"org": world.orgs.group.pk}, {"org": world.orgs.a.pk}, {"org": world.orgs.a1.pk},
+             {"status": "probationary"}, {"roll": "on"}, {"roll": "ended"}, {"gender": "M"},
+             {"org": world.orgs.b1.pk, "status": "full"}, {"org": other.pk}]
     used = 0
     for user in vars(world.users).values():
         for params in cases:
@@ -115,6 +119,7 @@ def test_the_home_page_figures_from_the_tally_equal_counting_the_rows(world, log
     from dangjian.members.tally import roll_counts
 
     MemberFactory(organization=world.orgs.a1, status=Status.PROBATIONARY, confirmed_on=None)
+    MemberFactory(organization=make_org("另一党支部", parent=make_org("另一集团党委")))  # outside every grant
     for user in vars(world.users).values():
         shown = login(user).get(reverse("home")).context["member_counts"]
         counted = Member.objects.visible_to(user).on_roll().aggregate(
