@@ -130,6 +130,16 @@ def screenshot_dir():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Nothing a test leaves in the cache (a lock-out count, an inbox's refresh mark for a user id the next test's
+    database reuses) reaches the next test."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
     """Uploads and job files of a test go to a directory of its own, never to var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

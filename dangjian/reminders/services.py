@@ -7,6 +7,7 @@ six months without organization life is for the branch to handle, never an autom
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -213,6 +214,18 @@ def store(reminders):
 def remind(user, today=None):
     """Store today's reminders for one user; returns how many are new."""
     return store(reminders_for(user, today))
+
+
+REFRESH_ON_VISIT = 600  # seconds
+
+
+def remind_on_visit(user, today=None):
+    """Today's reminders when the user opens the inbox — at most once every ten minutes per user (a mark in the
+    shared cache): a group admin's facts are a roll-up over thousands of branches (0.6 s), which reloading the
+    page must not repeat, and the daily job has usually stored them already. Returns how many are new."""
+    if cache.add(f"reminders:visit:{user.pk}", True, REFRESH_ON_VISIT):
+        return remind(user, today)
+    return 0
 
 
 def remind_all(today=None, *, email=True, batch=2000):

@@ -18,7 +18,7 @@ INBOX_LIMIT = 200
 
 @login_required
 def inbox(request):
-    services.remind(request.user)  # today's facts, even before the daily job has run
+    services.remind_on_visit(request.user)  # today's facts, even before the daily job has run
     reminders = Reminder.objects.filter(user=request.user)
     kind = request.GET.get("kind")
     if kind in Kind.values:

@@ -83,6 +83,21 @@ def test_inbox_shows_and_marks_reminders(world, login):
     assert not Reminder.objects.filter(user=world.users.secretary, read_at__isnull=True).exists()
 
 
+def test_reloading_the_inbox_does_not_recompute_todays_facts_until_ten_minutes_have_passed(world, login):
+    from django.core.cache import cache
+
+    admin = world.users.group_admin
+    client = login(admin)
+    client.get(reverse("reminders:inbox"))
+    assert Reminder.objects.filter(user=admin).exists()
+    Reminder.objects.filter(user=admin).delete()  # as if the facts had been computed before they arose
+    assert client.get(reverse("reminders:inbox")).status_code == 200
+    assert not Reminder.objects.filter(user=admin).exists()  # a reload within ten minutes: nothing recomputed
+    cache.delete(f"reminders:visit:{admin.pk}")  # ten minutes later
+    client.get(reverse("reminders:inbox"))
+    assert Reminder.objects.filter(user=admin).exists()
+
+
 def test_the_calendar_feed_has_planned_meetings_and_terms_and_a_secret_url(world, client, login):
     make_committee(world.orgs.a1, world.members.a1[:3], elected_on=datetime.date(2024, 3, 1))
     m = Meeting.objects.create(organization=world.orgs.a1, kind="general_assembly", topic="年度述职",
