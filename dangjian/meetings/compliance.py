@@ -9,12 +9,13 @@ met / due / overdue — is a CASE expression, so a roll-up over 5,000 branches i
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, FilteredRelation, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core import rulebook
 from dangjian.orgs.models import CommitteeMember, Organization
 
 from .defaults import ensure_default_rules
@@ -24,10 +25,6 @@ from .periods import rule_spans
 MET, DUE, OVERDUE, EXEMPT, NOT_APPLICABLE = "met", "due", "overdue", "exempt", "n/a"
 STATUS_LABELS = {MET: gettext_lazy("已达标"), DUE: gettext_lazy("待召开"), OVERDUE: gettext_lazy("已逾期"),
                  EXEMPT: gettext_lazy("本期免于考核"), NOT_APPLICABLE: gettext_lazy("不适用")}
-
-
-def prefixes(path, steplen=Organization.steplen):
-    return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
 
 
 def rules_for(org):
@@ -43,13 +40,7 @@ def defaults_present():
 def rules_for_any_kind(org):
     """Per key, the override nearest to `org` (itself or an ancestor), else the national default."""
     defaults_present()
-    candidates = Rule.objects.filter(Q(organization__isnull=True) | Q(organization__path__in=prefixes(org.path)))
-    best = {}
-    for rule in candidates.select_related("organization"):
-        depth = rule.organization.depth if rule.organization_id else 0
-        if rule.key not in best or depth > best[rule.key][0]:
-            best[rule.key] = (depth, rule)
-    return [r for _d, r in sorted(best.values(), key=lambda x: RULE_ORDER.get(x[1].key, 99))]
+    return sorted(rulebook.nearest(Rule.objects.all(), org).values(), key=lambda r: RULE_ORDER.get(r.key, 99))
 
 
 RULE_ORDER = {("general_assembly", ""): 0, ("committee", ""): 1, ("group", ""): 2, ("lecture", ""): 3,
@@ -219,19 +210,7 @@ class RollupRow:
 def rule_groups(root):
     """(rule, include path, exclude paths) so every organization under `root` is judged by its nearest rule."""
     defaults_present()
-    applying_at_root = {r.key: r for r in Rule.objects.filter(
-        Q(organization__isnull=True) | Q(organization__path__in=prefixes(root.path))).select_related("organization")
-        .order_by(F("organization__depth").asc(nulls_first=True))}
-    inner = list(Rule.objects.filter(organization__path__startswith=root.path).exclude(organization=root)
-                 .select_related("organization"))
-    groups = []
-    for key, rule in applying_at_root.items():
-        overrides = [r for r in inner if r.key == key]
-        groups.append((rule, root.path, [o.organization.path for o in overrides]))
-        for o in overrides:
-            deeper = [x.organization.path for x in overrides if x is not o and x.organization.path.startswith(o.organization.path)]
-            groups.append((o, o.organization.path, deeper))
-    return groups
+    return rulebook.groups(Rule.objects.all(), root)
 
 
 def subtree_for(rule, include, exclude, orgs):
