@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dangjian.meetings",
     "dangjian.reminders",
     "dangjian.cobuilding",
+    "dangjian.points",
     "dangjian.api",
     "dangjian.demo",
 ]

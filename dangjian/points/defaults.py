@@ -1,0 +1,28 @@
+"""The national defaults of the point rules (RULES.md "Scoring, stars and grading": base 60–70, items tied to
+records; local practice, all configurable). Attending everything a branch is required to hold in a year — 4 党员大会,
+12 党小组会, 4 党课, 12 主题党日, the 组织生活会 and the 民主评议 — earns 40, so the year ends at 100."""
+from decimal import Decimal
+
+DEFAULTS = [
+    # source, meeting kind, item, category, points, cap, cap period, basis
+    ("base", "", "基础分", "basic", "60", None, "", "RULES.md：基础分 60–70 分"),
+    ("present", "general_assembly", "参加支部党员大会", "life", "2", None, "", "《支部工作条例》：党员大会一般每季度召开1次"),
+    ("present", "group", "参加党小组会", "life", "1", "1", "month", "《支部工作条例》：党小组会一般每月召开1次"),
+    ("present", "lecture", "参加党课", "study", "1", None, "", "党课一般每季度至少1次"),
+    ("present", "theme_day", "参加主题党日", "life", "1", "1", "month", "《支部工作条例》：每月相对固定1天开展主题党日"),
+    ("present", "life_meeting", "参加组织生活会", "life", "2", None, "", "《支部工作条例》：组织生活会一般每年召开1次"),
+    ("present", "evaluation", "参加民主评议党员", "life", "2", None, "", "《支部工作条例》：一般每年开展1次民主评议党员"),
+    ("absent", "", "无故缺席组织生活", "deduction", "-2", None, "", "《党章》：党员必须参加党的组织生活"),
+    ("host", "", "主持组织生活", "vanguard", "1", "3", "quarter", "本地做法：主持会议加分，每季度至多3分"),
+]
+
+# Member stars by the year's points (RULES.md): below 60 不合格, then ★ from 60, ★★ 70, ★★★ 80, ★★★★ 90, ★★★★★ 96.
+STARS = [(Decimal("96"), 5), (Decimal("90"), 4), (Decimal("80"), 3), (Decimal("70"), 2), (Decimal("60"), 1)]
+
+
+def ensure_default_point_rules(PointRule):
+    """Create the defaults that are missing (the data migration calls this; so does the engine, cheaply)."""
+    for source, kind, item, category, points, cap, cap_period, basis in DEFAULTS:
+        PointRule.objects.get_or_create(organization=None, source=source, meeting_kind=kind, defaults={
+            "item": item, "category": category, "points": Decimal(points), "cap": Decimal(cap) if cap else None,
+            "cap_period": cap_period, "basis": basis})

@@ -1,0 +1,183 @@
+"""A member's points for a year, derived from the records (Issue 双积分+双评星: "derived, never typed").
+
+Two computations of the same rules, which the tests hold equal for every member:
+- `year_points(members, year)`: the totals for any number of members in one SQL statement — a UNION ALL of one
+  grouped piece per rule and subtree (core.rulebook.groups), capped per month/quarter/year by LEAST/GREATEST over
+  the grouped count, summed per member. The board, the ranking and the API read it.
+- `ledger(member, year)`: one member's lines — each record, the rule that scored it, the points it counted and the
+  cap that cut it — for the member's own page.
+
+Points are integers in tenths inside SQL (0.5 points is 5), so both databases add them exactly.
+Attendance is one row per meeting and member, so a joint activity of several organizations counts once.
+"""
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Value
+from django.db.models.functions import Greatest, Least, Substr, TruncMonth, TruncQuarter, TruncYear
+from django.utils.translation import gettext as _
+
+from dangjian.core import rulebook
+from dangjian.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
+from dangjian.orgs.models import Organization
+
+from .defaults import STARS, ensure_default_point_rules
+from .models import CapPeriod, PointRule, Source
+
+TRUNC = {CapPeriod.MONTH: TruncMonth, CapPeriod.QUARTER: TruncQuarter, CapPeriod.YEAR: TruncYear}
+
+
+def defaults_present():
+    if not PointRule.objects.filter(organization__isnull=True).exists():
+        ensure_default_point_rules(PointRule)
+
+
+def rules_for(org):
+    """{key: rule} in force for members of `org` (its own overrides, its ancestors', else the defaults)."""
+    defaults_present()
+    return {k: r for k, r in rulebook.nearest(PointRule.objects.all(), org).items() if r.enabled}
+
+
+def stars(points):
+    """Member stars for a year's points (defaults.STARS); 0 is 不合格."""
+    for threshold, n in STARS:
+        if points >= threshold:
+            return n
+    return 0
+
+
+def tenths(points):
+    return int(points * 10)
+
+
+def _year(year):
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _records(rule, year):
+    """The records `rule` scores in `year`, as (queryset, member field, date field)."""
+    start, end = _year(year)
+    if rule.source == Source.HOST:
+        qs = Meeting.objects.filter(status=MeetingStatus.HELD, held_on__gte=start, held_on__lte=end, host__isnull=False)
+        return (qs.filter(kind=rule.meeting_kind) if rule.meeting_kind else qs), "host", "held_on"
+    status = AttendanceStatus.PRESENT if rule.source == Source.PRESENT else AttendanceStatus.ABSENT
+    qs = Attendance.objects.filter(status=status, meeting__status=MeetingStatus.HELD,
+                                   meeting__held_on__gte=start, meeting__held_on__lte=end)
+    if rule.meeting_kind:
+        qs = qs.filter(meeting__kind=rule.meeting_kind)
+    return qs, "member", "meeting__held_on"
+
+
+def _governed(prefix, include, exclude):
+    q = Q(**{f"{prefix}organization__path__startswith": include})
+    for path in exclude:
+        q &= ~Q(**{f"{prefix}organization__path__startswith": path})
+    return q
+
+
+def _piece(rule, include, exclude, members, year):
+    """A queryset of (mid, pts) rows — member id and points in tenths — for `rule` over its subtree."""
+    if rule.source == Source.BASE:
+        return (members.filter(_governed("", include, exclude)).order_by()
+                .values(mid=F("pk")).annotate(pts=Value(tenths(rule.points), output_field=IntegerField())))
+    qs, who, when = _records(rule, year)
+    qs = qs.filter(**{f"{who}__in": members.values("pk")}).filter(_governed(f"{who}__", include, exclude)).order_by()
+    per = ExpressionWrapper(Count("pk") * tenths(rule.points), output_field=IntegerField())
+    if not rule.capped:
+        return qs.values(mid=F(who)).annotate(pts=per)
+    cap = tenths(rule.cap)
+    bounded = Least(per, Value(cap)) if rule.points >= 0 else Greatest(per, Value(-cap))
+    return qs.values(mid=F(who), bucket=TRUNC[rule.cap_period](when)).annotate(pts=bounded)
+
+
+def year_points(members, year):
+    """{member id: points (Decimal)} for every member of the `members` queryset, in one statement. Members no rule
+    scores (a rulebook with the base switched off, no records) are absent from the result: read it with .get(pk, 0)."""
+    defaults_present()
+    members = members.order_by()
+    roots = members.values_list(Substr("organization__path", 1, Organization.steplen), flat=True).distinct()
+    pieces = []
+    for root in Organization.objects.filter(path__in=list(roots)):
+        for rule, include, exclude in rulebook.groups(PointRule.objects.all(), root):
+            if rule.enabled:
+                pieces.append(_piece(rule, include, exclude, members, year).query.sql_with_params())
+    if not pieces:
+        return {}
+    sql = " UNION ALL ".join(f"SELECT mid, pts FROM ({s}) p{i}" for i, (s, _p) in enumerate(pieces))
+    params = [p for _s, ps in pieces for p in ps]
+    with connections[members.db].cursor() as cursor:
+        cursor.execute(f"SELECT mid, SUM(pts) FROM ({sql}) lines GROUP BY mid", params)
+        return {mid: Decimal(int(total)) / 10 for mid, total in cursor.fetchall()}
+
+
+@dataclass
+class Line:
+    on: datetime.date
+    rule: PointRule
+    points: Decimal  # what the line counted, after its cap
+    raw: Decimal  # what the rule gives a record
+    record: object = None  # the meeting that earned or cost it
+    note: str = ""
+
+    @property
+    def cut(self):
+        return self.points != self.raw
+
+
+@dataclass
+class Ledger:
+    member: object
+    year: int
+    lines: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum((line.points for line in self.lines), Decimal(0))
+
+    @property
+    def stars(self):
+        return stars(self.total)
+
+
+def _bucket(on, period):
+    if period == CapPeriod.MONTH:
+        return (on.year, on.month)
+    if period == CapPeriod.QUARTER:
+        return (on.year, (on.month - 1) // 3)
+    return (on.year,)
+
+
+def ledger(member, year):
+    """Every line of `member`'s points for `year`, in date order, each with its record and the cap that cut it."""
+    rules = rules_for(member.organization)
+    start, _end = _year(year)
+    found = []
+    if (Source.BASE, "") in rules:
+        found.append((start, 0, rules[(Source.BASE, "")], None))
+    for rule in rules.values():
+        if rule.source == Source.BASE:
+            continue
+        qs, who, _when = _records(rule, year)
+        if rule.source == Source.HOST:
+            found += [(m.held_on, m.pk, rule, m) for m in qs.filter(host=member)]
+        else:
+            found += [(a.meeting.held_on, a.meeting.pk, rule, a.meeting)
+                      for a in qs.filter(member=member).select_related("meeting")]
+    order = {Source.BASE: 0, Source.PRESENT: 1, Source.ABSENT: 1, Source.HOST: 2}  # a meeting, then its host
+    found.sort(key=lambda x: (x[0], x[1], order[x[2].source]))
+    out, used = Ledger(member, year), {}
+    for on, _pk, rule, record in found:
+        raw = rule.points
+        counted, note = raw, ""
+        if rule.capped:
+            key = (rule.pk, _bucket(on, rule.cap_period))
+            before = used.get(key, Decimal(0))
+            room = rule.cap - abs(before)
+            counted = (min(raw, room) if raw >= 0 else -min(-raw, room)) if room > 0 else Decimal(0)
+            used[key] = before + counted
+            if counted != raw:
+                note = _("已达%(p)s上限 %(c)s 分") % {"p": rule.get_cap_period_display(), "c": rule.cap}
+        out.lines.append(Line(on, rule, counted, raw, record, note))
+    return out

@@ -1,0 +1,94 @@
+"""Member points derived from the records: each source, caps across period boundaries, overrides by subtree, and
+the SQL totals equal to the member's ledger line by line, for every member."""
+import datetime
+import random
+from decimal import Decimal
+
+from dangjian.factories import MemberFactory, make_org
+from dangjian.meetings import services as meetings
+from dangjian.members.models import Member
+from dangjian.points import engine
+from dangjian.points.models import PointRule, Source
+
+YEAR = 2025
+
+
+def hold(world, org, kind, on, marks, host=None, joint=()):
+    return meetings.record_meeting(host=org, by=world.users.group_admin, attendance=marks, others=joint, fields={
+        "kind": kind, "topic": f"{kind} {on}", "held_on": on, "status": "held", "host": host})
+
+
+def totals(members):
+    return engine.year_points(Member.objects.filter(pk__in=[m.pk for m in members]), YEAR)
+
+
+def test_each_source_scores_its_records_once(world):
+    me, other = world.members.a1[:2]
+    hold(world, world.orgs.a1, "general_assembly", datetime.date(YEAR, 3, 5),
+         {me.pk: ("present", ""), other.pk: ("absent", "")}, host=me)
+    hold(world, world.orgs.a1, "lecture", datetime.date(YEAR, 4, 9), {me.pk: ("leave", "出差"), other.pk: ("present", "")})
+    # a joint 主题党日 of A1 and A2: one attendance row per member, so it counts once
+    hold(world, world.orgs.a1, "theme_day", datetime.date(YEAR, 5, 1), {me.pk: ("present", "")}, joint=[world.orgs.a2])
+    hold(world, world.orgs.a1, "general_assembly", datetime.date(YEAR - 1, 12, 30), {me.pk: ("present", "")})  # last year
+    got = totals([me, other])
+    # me: base 60 + 党员大会 2 + host 1 + 主题党日 1 (leave: nothing); other: 60 − 2 absent + 党课 1
+    assert got[me.pk] == Decimal(64) and got[other.pk] == Decimal(59)
+    lines = engine.ledger(me, YEAR).lines
+    assert [(line.rule.source, line.points) for line in lines] == [
+        (Source.BASE, 60), (Source.PRESENT, 2), (Source.HOST, 1), (Source.PRESENT, 1)]
+    assert lines[1].record.kind == "general_assembly" and engine.ledger(other, YEAR).stars == 0
+
+
+def test_caps_cut_within_their_period_and_not_across_it(world):
+    me = world.members.a1[0]
+    marks = {me.pk: ("present", "")}
+    for day in (1, 15, 31):  # three 主题党日 in January: capped at 1 a month
+        hold(world, world.orgs.a1, "theme_day", datetime.date(YEAR, 1, day), marks)
+    hold(world, world.orgs.a1, "theme_day", datetime.date(YEAR, 2, 1), marks)  # February: a new month
+    for month in (1, 2, 3, 3):  # hosting four times in the first quarter: capped at 3 a quarter
+        hold(world, world.orgs.a1, "other", datetime.date(YEAR, month, 20 if month < 3 else 21), {}, host=me)
+    hold(world, world.orgs.a1, "other", datetime.date(YEAR, 4, 1), {}, host=me)  # second quarter
+    led = engine.ledger(me, YEAR)
+    assert led.total == totals([me])[me.pk] == Decimal(60 + 2 + 3 + 1)
+    cut = [line for line in led.lines if line.cut]
+    assert len(cut) == 3 and all("上限" in line.note for line in cut)
+
+
+def test_a_committee_overrides_the_rules_for_its_subtree_only(world):
+    PointRule.objects.create(organization=world.orgs.a, source=Source.PRESENT, meeting_kind="general_assembly",
+                             item="参加支部党员大会（A公司）", category="life", points=Decimal("3.5"))
+    PointRule.objects.create(organization=world.orgs.a2, source=Source.BASE, item="基础分", category="basic",
+                             points=Decimal("65"))
+    a1, a2, b1 = world.members.a1[0], world.members.a2[0], world.members.b1[0]
+    for org, m in ((world.orgs.a1, a1), (world.orgs.a2, a2), (world.orgs.b1, b1)):
+        hold(world, org, "general_assembly", datetime.date(YEAR, 6, 1), {m.pk: ("present", "")})
+    got = totals([a1, a2, b1])
+    assert got == {a1.pk: Decimal("63.5"), a2.pk: Decimal("68.5"), b1.pk: Decimal(62)}
+    assert engine.rules_for(world.orgs.a2)[(Source.BASE, "")].points == 65
+
+
+def test_random_records_give_the_same_totals_in_sql_and_in_the_ledger(world):
+    rng = random.Random(2025)
+    b2 = make_org("第二生产党支部", parent=world.orgs.b, code="B2")
+    PointRule.objects.create(organization=world.orgs.b, source=Source.PRESENT, meeting_kind="theme_day",
+                             item="参加主题党日", category="life", points=Decimal("1.5"), cap=Decimal(2), cap_period="quarter")
+    PointRule.objects.create(organization=world.orgs.a, source=Source.ABSENT, item="无故缺席", category="deduction",
+                             points=Decimal(-3), cap=Decimal(5), cap_period="month")
+    people = {world.orgs.a1: world.members.a1, world.orgs.a2: world.members.a2, world.orgs.b1: world.members.b1,
+              b2: MemberFactory.create_batch(3, organization=b2)}
+    kinds = ["general_assembly", "lecture", "theme_day", "life_meeting", "evaluation", "talk", "other"]
+    for _i in range(60):
+        org = rng.choice(list(people))
+        on = datetime.date(YEAR, rng.randint(1, 12), rng.randint(1, 28))
+        marks = {m.pk: (s, "事假" if s == "leave" else "") for m in people[org]
+                 for s in [rng.choice(["present", "present", "absent", "leave"])]}
+        hold(world, org, rng.choice(kinds), on, marks, host=rng.choice(people[org] + [None]))
+    everyone = [m for ms in people.values() for m in ms]
+    got = totals(everyone)
+    for m in everyone:
+        assert engine.ledger(m, YEAR).total == got.get(m.pk, 0), m.name
+    assert len({got[m.pk] for m in everyone}) > 3  # the records made a difference
+
+
+def test_stars_follow_the_thresholds_of_the_rules():
+    assert [engine.stars(Decimal(p)) for p in (59.9, 60, 69.5, 70, 80, 90, 95.5, 96, 100)] == [0, 1, 1, 2, 3, 4, 4, 5, 5]
