@@ -187,6 +187,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "dangjian.api.schema.document_errors"],
+    # one name for the meeting kinds, whether a meeting's or a point rule's (which may also be blank: any kind)
+    "ENUM_NAME_OVERRIDES": {"MeetingKindEnum": "dangjian.meetings.models.MeetingKind"},
 }
 
 # An empty filter choice reads 全部, not "---------".

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/", include("dangjian.meetings.urls")),
     path("reminders/", include("dangjian.reminders.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),
+    path("points/", include("dangjian.points.urls")),
     path("jobs/", include("dangjian.core.urls")),
 ]
 handler500 = "dangjian.core.views.server_error"

@@ -7,11 +7,14 @@ from rest_framework.routers import DefaultRouter
 from dangjian.meetings.api.views import MeetingViewSet
 from dangjian.members.api.views import MemberViewSet
 from dangjian.orgs.api.views import OrganizationViewSet
+from dangjian.points.api.views import PointRuleViewSet, PointsViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrganizationViewSet, basename="org")
 router.register("members", MemberViewSet, basename="member")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("points", PointsViewSet, basename="points")
+router.register("point-rules", PointRuleViewSet, basename="point-rule")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

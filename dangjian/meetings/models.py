@@ -152,6 +152,12 @@ class MeetingOrganization(models.Model):
 
     objects = ScopedManager()
 
+    @classmethod
+    def self_scope_q(cls, mine):
+        # A member reads the meetings they were due at (their attendance row): the records behind their own
+        # attendance and points ("我的" links each line to its meeting), nothing else of the organization's.
+        return Q(meeting__attendance__member_id=mine["pk"])
+
     class Meta:
         verbose_name = _("参加组织")
         verbose_name_plural = _("参加组织")

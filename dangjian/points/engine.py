@@ -26,6 +26,7 @@ from dangjian.orgs.models import Organization
 from .defaults import STARS, ensure_default_point_rules
 from .models import CapPeriod, PointRule, Source
 
+TENTH = Decimal("0.1")
 TRUNC = {CapPeriod.MONTH: TruncMonth, CapPeriod.QUARTER: TruncQuarter, CapPeriod.YEAR: TruncYear}
 
 
@@ -109,7 +110,7 @@ def year_points(members, year):
     params = [p for _s, ps in pieces for p in ps]
     with connections[members.db].cursor() as cursor:
         cursor.execute(f"SELECT mid, SUM(pts) FROM ({sql}) lines GROUP BY mid", params)
-        return {mid: Decimal(int(total)) / 10 for mid, total in cursor.fetchall()}
+        return {mid: (Decimal(int(total)) / 10).quantize(TENTH) for mid, total in cursor.fetchall()}
 
 
 @dataclass
@@ -134,7 +135,7 @@ class Ledger:
 
     @property
     def total(self):
-        return sum((line.points for line in self.lines), Decimal(0))
+        return sum((line.points for line in self.lines), Decimal(0)).quantize(TENTH)
 
     @property
     def stars(self):

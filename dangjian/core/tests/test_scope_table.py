@@ -36,6 +36,7 @@ NO_OBJECT = {
     "reminders:inbox", "reminders:read", "reminders:regenerate", "meetings:calendar",
     "cobuilding:list", "cobuilding:create", "cobuilding:overview",
     "org-list", "member-list", "meeting-list",
+    "points:index", "points:me", "points-list", "point-rule-list",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -95,6 +96,14 @@ SCOPE_TABLE = {
     ("jobs:detail", "pk"): (lambda o: {"pk": o.job.pk}, NOT_FOUND, NOT_ALLOWED),
     ("jobs:progress", "pk"): (lambda o: {"pk": o.job.pk}, NOT_FOUND, NOT_ALLOWED),
     ("jobs:download", "pk"): (lambda o: {"pk": o.job.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("points:board", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:rules", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:override", "org_pk,rule_pk"): (lambda o: {"org_pk": o.a2.pk, "rule_pk": o.point_rule.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:ledger", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("points-detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("points-detail", "format,pk"): (lambda o: {"pk": o.member.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
+    ("point-rule-detail", "pk"): (lambda o: {"pk": o.point_rule.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("point-rule-detail", "format,pk"): (lambda o: {"pk": o.point_rule.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("org-detail", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("org-detail", "format,pk"): (lambda o: {"pk": o.a2.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
     ("member-detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
@@ -103,6 +112,7 @@ SCOPE_TABLE = {
     ("meeting-detail", "format,pk"): (lambda o: {"pk": o.meeting.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     # list URLs with a format suffix: like the plain list, scoped
     ("org-list", "format"): None, ("member-list", "format"): None, ("meeting-list", "format"): None,
+    ("points-list", "format"): None, ("point-rule-list", "format"): None,
     ("api-root", "format"): None,
 }
 
@@ -172,6 +182,11 @@ def a2_objects(world, settings, tmp_path):
     photo = ActivityPhoto.objects.create(activity=activity, file=ContentFile(b"\xff\xd8\xff\xe0", name="p.jpg"), name="p.jpg")
     output = Output.objects.create(agreement=agreement, kind="theory", title="A2成果", produced_on=today,
                                    file=ContentFile(b"%PDF-1.4", name="o.pdf"))
+    from dangjian.points.defaults import ensure_default_point_rules
+    from dangjian.points.models import PointRule
+
+    ensure_default_point_rules(PointRule)
+    point_rule = PointRule.objects.create(organization=a2, source="base", item="A2基础分", category="basic", points=65)
     a2_user = UserFactory(username="a2_secretary")
     a2_grant = grant(a2_user, a2, roles.BRANCH_COMMITTEE)
 
@@ -189,7 +204,7 @@ def a2_objects(world, settings, tmp_path):
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
-        checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token)
+        checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule)
 
 
 def database_state():
@@ -197,7 +212,7 @@ def database_state():
     from django.apps import apps
 
     models = [m for m in apps.get_models() if m._meta.app_label in {
-        "orgs", "members", "accounts", "meetings", "cobuilding", "reminders", "auditlog", "auth", "authtoken"}]
+        "orgs", "members", "accounts", "meetings", "cobuilding", "points", "reminders", "auditlog", "auth", "authtoken"}]
     return {m._meta.label: serializers.serialize("json", m._base_manager.order_by("pk")) for m in models}
 
 

@@ -1,0 +1,76 @@
+"""Points in the API, read-only: a page of members with their year points, one member's ledger, the rules."""
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from dangjian.api.base import ScopedReadOnlyViewSet
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
+from dangjian.points import engine
+from dangjian.points.forms import YearForm
+from dangjian.points.models import PointRule
+
+from .serializers import BoardRowSerializer, LedgerSerializer, PointRuleSerializer
+
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=_("年度（默认今年）"))
+ORG = OpenApiParameter("org", OpenApiTypes.INT, description=_("组织 id：该组织及其全部下级的在册党员"))
+
+
+def year_of(request):
+    form = YearForm(request.query_params)
+    if not form.is_valid():
+        raise exceptions.ValidationError({"year": form.errors["year"]})
+    return form.chosen()
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("党员年度积分"), parameters=[YEAR, ORG], responses={200: BoardRowSerializer(many=True)},
+                       description=_("本人管辖范围内的在册党员及其年度积分、星级，按组织和姓名排序分页；积分由记录计算。")),
+    retrieve=extend_schema(summary=_("党员积分明细"), parameters=[YEAR], responses={200: LedgerSerializer},
+                           description=_("每一行：日期、积分项目、依据的会议、计入分值和封顶说明。")),
+)
+class PointsViewSet(ScopedReadOnlyViewSet):
+    queryset = Member.objects.select_related("organization")
+    serializer_class = BoardRowSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        return super().get_queryset().on_roll().order_by("organization__path", "name_initials", "id")
+
+    def list(self, request, *args, **kwargs):
+        year = year_of(request)
+        members = self.get_queryset()
+        org = request.query_params.get("org")
+        if org is not None:
+            chosen = Organization.objects.visible_to(request.user).filter(pk=org).first() if org.isdigit() else None
+            if chosen is None:
+                raise exceptions.ValidationError({"org": [_("组织不存在或不在您的管辖范围内")]})
+            members = members.filter(organization__path__startswith=chosen.path)
+        page = self.paginate_queryset(members)
+        totals = engine.year_points(Member.objects.filter(pk__in=[m.pk for m in page]), year)
+        for m in page:
+            m.points = totals.get(m.pk, 0)
+            m.stars = engine.stars(m.points)
+        return self.get_paginated_response(BoardRowSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        year = year_of(request)
+        member = get_object_or_404(self.get_queryset().model.objects.visible_to(request.user)
+                                   .select_related("organization"), pk=kwargs["pk"])
+        ledger = engine.ledger(member, year)
+        return Response(LedgerSerializer({"member": member, "year": year, "total": ledger.total,
+                                          "stars": ledger.stars, "lines": ledger.lines}).data)
+
+
+@extend_schema_view(list=extend_schema(summary=_("积分规则")), retrieve=extend_schema(summary=_("积分规则详情")))
+class PointRuleViewSet(ScopedReadOnlyViewSet):
+    queryset = PointRule.objects.select_related("organization")
+    serializer_class = PointRuleSerializer
+    filterset_fields = ["source", "organization"]
+
+    def get_queryset(self):
+        engine.defaults_present()
+        return super().get_queryset().order_by("source", "meeting_kind", "id")

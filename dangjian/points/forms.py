@@ -1,0 +1,49 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import PointRule, Source
+
+
+class YearForm(forms.Form):
+    """The year a board or ledger shows; a year out of range is a message, not a server error."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=1921, max_value=2100, required=False, error_messages={
+        "min_value": _("年份不能早于 %(limit_value)s 年"), "max_value": _("年份不能晚于 %(limit_value)s 年"),
+        "invalid": _("请输入四位数的年份")})
+
+    def chosen(self):
+        today = timezone.localdate().year
+        return (self.cleaned_data.get("year") or today) if self.is_valid() else today
+
+
+class PointRuleOverrideForm(forms.ModelForm):
+    class Meta:
+        model = PointRule
+        fields = ["enabled", "points", "cap", "cap_period"]
+
+    def clean(self):
+        data = super().clean()
+        points, cap, period = data.get("points"), data.get("cap"), data.get("cap_period")
+        if points is None:
+            return data
+        source = self.instance.source
+        if source == Source.BASE and points < 0:
+            self.add_error("points", _("基础分不能为负数"))
+        if source == Source.ABSENT and points > 0:
+            self.add_error("points", _("扣分项的分值应为负数或0"))
+        if source in (Source.PRESENT, Source.HOST) and points < 0:
+            self.add_error("points", _("加分项的分值不能为负数"))
+        if abs(points) > Decimal(100):
+            self.add_error("points", _("每次分值不能超过100分"))
+        if (cap is None) != (not period):
+            raise ValidationError(_("封顶分值和封顶周期须同时填写或同时留空"))
+        if source == Source.BASE and period:
+            self.add_error("cap_period", _("基础分每年计一次，不设封顶"))
+        if cap is not None and cap <= 0:
+            self.add_error("cap", _("封顶分值应大于0"))
+        return data
+

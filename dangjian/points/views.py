@@ -1,0 +1,176 @@
+"""Points pages: an organization's board, a member's ledger, the member's own "我的" page and the rules.
+
+Every read goes through visible_to: the board lists the members the user may see under an organization they may
+see; a ledger is a member's the user may see (a member sees their own); the board's download is an export."""
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core import rulebook
+from dangjian.core.scope import grant_paths, own_record, user_can
+from dangjian.core.xlsx import text_row
+from dangjian.meetings.models import Attendance, MeetingStatus
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization, OrgKind
+from dangjian.reminders.models import Reminder
+
+from . import board as boards
+from . import engine
+from .forms import PointRuleOverrideForm, YearForm
+from .models import PointRule
+
+
+def _org(request, pk, action="view"):
+    return get_object_or_404(Organization.objects.visible_to(request.user, action), pk=pk)
+
+
+def _year(request):
+    form = YearForm(request.GET or None)
+    return form, form.chosen()
+
+
+@login_required
+def index(request):
+    """The header's 党员积分: the board of the highest organization the user holds, else the user's own page."""
+    user = request.user
+    top = Organization.objects.visible_to(user).order_by("depth", "path").first()
+    if top is None or not (user.is_superuser or grant_paths(user, "view")):
+        return redirect("points:me")
+    return redirect("points:board", top.pk)
+
+
+@login_required
+def board(request, org_pk):
+    org = _org(request, org_pk)
+    form, year = _year(request)
+    members = boards.members_of(org, request.user)
+    groups = Organization.objects.visible_to(request.user).filter(path__startswith=org.path, kind=OrgKind.GROUP)
+    group = request.GET.get("group", "")
+    if group.isdigit():
+        members = members.filter(party_group_id=group)
+    size = members.count()
+    if size > boards.BOARD_LIMIT:  # a 党委 of thousands: choose a branch
+        children = Organization.objects.visible_to(request.user).filter(path__startswith=org.path, depth=org.depth + 1)
+        return render(request, "points/board.html", {"org": org, "form": form, "year": year, "too_many": size,
+                                                     "children": children.order_by("path")})
+    rows = boards.rows(members, year)
+    star = request.GET.get("star", "")
+    shown = [r for r in rows if str(r.stars) == star] if star.isdigit() else rows
+    if request.GET.get("sort") == "name":
+        shown = sorted(shown, key=lambda r: (r.member.name_initials, r.member.pk))
+    if request.GET.get("format") == "xlsx":
+        if not user_can(request.user, "export", org):
+            raise Http404
+        return _board_xlsx(org, year, shown)
+    distribution = boards.star_counts(rows)
+    chart = {"tooltip": {}, "grid": {"left": 40, "right": 10, "top": 20, "bottom": 30},
+             "xAxis": {"type": "category", "data": [label for label, _n in distribution]},
+             "yAxis": {"type": "value", "minInterval": 1},
+             "series": [{"type": "bar", "data": [n for _l, n in distribution], "itemStyle": {"color": "#c8161d"},
+                         "label": {"show": True, "position": "top"}}]}
+    return render(request, "points/board.html", {
+        "org": org, "form": form, "year": year, "rows": shown, "total": len(rows), "groups": groups,
+        "group": group, "star": star, "sort": request.GET.get("sort", ""), "chart": chart,
+        "star_choices": [(str(n), "★" * n if n else _("不合格")) for n in range(5, -1, -1)],
+        "keep": {k: request.GET[k] for k in ("group", "star", "sort") if request.GET.get(k)},
+        "can_export": user_can(request.user, "export", org),
+        "average": round(sum(r.points for r in rows) / len(rows), 1) if rows else None})
+
+
+def _board_xlsx(org, year, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("党员积分")
+    ws.append(text_row(ws, [f"{org.name} {year}年度党员积分"]))
+    ws.append(["名次", "姓名", "所在党组织", "党小组", "积分", "星级"])
+    for r in rows:
+        m = r.member
+        ws.append(text_row(ws, [r.rank, m.name, m.organization.name, m.party_group.name if m.party_group else "",
+                                float(r.points), r.star_text]))
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{org.name}{year}年度党员积分.xlsx')}"
+    return response
+
+
+def _monthly_chart(ledger):
+    """The year's points month by month, as a running total (a line people read faster than the table)."""
+    by_month = [0.0] * 12
+    for line in ledger.lines:
+        by_month[line.on.month - 1] += float(line.points)
+    running, total = [], 0.0
+    for points in by_month:
+        total += points
+        running.append(round(total, 1))
+    return {"tooltip": {"trigger": "axis"}, "grid": {"left": 40, "right": 10, "top": 20, "bottom": 30},
+            "xAxis": {"type": "category", "data": [f"{i}月" for i in range(1, 13)]},
+            "yAxis": {"type": "value", "min": 0, "max": max(100, int(total) + 5)},
+            "series": [{"type": "line", "data": running, "itemStyle": {"color": "#c8161d"}, "areaStyle": {"opacity": 0.08}}]}
+
+
+@login_required
+def ledger(request, pk):
+    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("organization", "party_group"), pk=pk)
+    form, year = _year(request)
+    led = engine.ledger(member, year)
+    return render(request, "points/ledger.html", {"member": member, "form": form, "year": year, "ledger": led,
+                                                  "chart": _monthly_chart(led)})
+
+
+@login_required
+def me(request):
+    """我的: the member's own points, meetings, reminders — one column, large targets, for the phone."""
+    mine = own_record(request.user)
+    if mine is None:
+        return render(request, "points/me.html", {"no_record": True})
+    member = Member.objects.select_related("organization", "party_group").get(pk=mine["pk"])
+    year = timezone.localdate().year
+    led = engine.ledger(member, year)
+    attended = (Attendance.objects.filter(member=member, meeting__status=MeetingStatus.HELD)
+                .select_related("meeting").order_by("-meeting__held_on", "-meeting_id")[:10])
+    unread = Reminder.objects.filter(user=request.user, read_at__isnull=True)
+    return render(request, "points/me.html", {
+        "member": member, "year": year, "ledger": led, "recent_lines": list(reversed(led.lines))[:8],
+        "attended": attended, "unread": unread.count(), "reminders": unread.order_by("-level", "due_on")[:3]})
+
+
+@login_required
+def rules(request, org_pk):
+    """The point rules in force for this organization's members and where each comes from."""
+    org = _org(request, org_pk)
+    engine.defaults_present()
+    effective = sorted(rulebook.nearest(PointRule.objects.all(), org).values(),
+                       key=lambda r: (r.source != "base", r.source, r.meeting_kind))
+    return render(request, "points/rules.html", {"org": org, "rules": effective,
+                                                 "can_override": user_can(request.user, "manage_org", org)})
+
+
+@login_required
+def override(request, org_pk, rule_pk):
+    org = _org(request, org_pk, "manage_org")
+    engine.defaults_present()
+    base = get_object_or_404(PointRule.objects.visible_to(request.user), pk=rule_pk)
+    existing = PointRule.objects.filter(organization=org, source=base.source, meeting_kind=base.meeting_kind).first()
+    instance = existing or PointRule(organization=org, source=base.source, meeting_kind=base.meeting_kind,
+                                     item=base.item, category=base.category, points=base.points, cap=base.cap,
+                                     cap_period=base.cap_period, enabled=base.enabled,
+                                     basis=_("%(org)s 的规定") % {"org": org.name})
+    form = PointRuleOverrideForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if request.POST.get("reset") and existing:
+            existing.delete()
+            messages.success(request, _("已恢复为上级规定"))
+            return redirect("points:rules", org.pk)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("已为 %(org)s 及其下级设置：%(r)s") % {"org": org.name, "r": instance.item})
+            return redirect("points:rules", org.pk)
+    return render(request, "points/override.html", {"org": org, "form": form, "rule": instance, "existing": existing})
