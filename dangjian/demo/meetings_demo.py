@@ -47,6 +47,11 @@ def load_meetings(rng, today):
         if day <= today:
             plans.append((host, kind, day, rng.choice(TOPICS[kind]), attendees, others, lectured))
 
+    def presider(org, attendees):
+        """Who chairs (主持): the first seat of the committee (the secretary), else the first on the list."""
+        chair = (seats.get(org.pk) or attendees or [None])[0]
+        return chair if chair in attendees else (attendees[0] if attendees else None)
+
     months = [month(today.year, m) for m in range(1, today.month + 1)]
     for i, b in enumerate(branches):
         behind = i % 7 == 3  # about one branch in seven falls behind
@@ -80,8 +85,13 @@ def load_meetings(rng, today):
 
     meetings = [Meeting(organization=host, kind=kind, topic=topic, held_on=day, status="held",
                         place=rng.choice(["党员活动室", "三楼会议室", "调度中心会议室", "职工之家"]),
-                        secretary_lectured=lectured, lecturer="支部书记" if lectured else "")
-                for host, kind, day, topic, _att, _others, lectured in plans]
+                        secretary_lectured=lectured, lecturer="支部书记" if lectured else "",
+                        host_id=presider(host, attendees))
+                for host, kind, day, topic, attendees, _others, lectured in plans]
+    # one member of a branch that falls behind misses most meetings without leave: the board's one 不合格,
+    # explained line by line by the deductions (Issue 双积分+双评星, demo data)
+    behind = members.get(branches[3].pk, []) if len(branches) > 3 else []
+    truant = behind[-1] if len(behind) > 1 else None
     Meeting.objects.bulk_create(meetings, batch_size=2000)
     links, attendance = [], []
     for meeting, (host, kind, day, _t, attendees, others, _l) in zip(meetings, plans):
@@ -89,6 +99,8 @@ def load_meetings(rng, today):
         for member_id in attendees:
             r = rng.random()
             status = "present" if r < 0.9 else ("leave" if r < 0.97 else "absent")
+            if member_id == truant:
+                status = "absent" if r < 0.8 else "present"
             # who had a vote, as recording stores it (services.has_vote): 正式党员 by that day; the whole 支委会
             voting = kind == "committee" or (confirmed[member_id] is not None and confirmed[member_id] <= day)
             rows.append(Attendance(meeting=meeting, member_id=member_id, status=status, voting=voting,

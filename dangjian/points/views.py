@@ -70,7 +70,7 @@ def board(request, org_pk):
         return _board_xlsx(org, year, shown)
     distribution = boards.star_counts(rows)
     chart = {"tooltip": {}, "grid": {"left": 40, "right": 10, "top": 20, "bottom": 30},
-             "xAxis": {"type": "category", "data": [label for label, _n in distribution]},
+             "xAxis": {"type": "category", "data": [label for label, _n in distribution], "axisLabel": {"interval": 0}},
              "yAxis": {"type": "value", "minInterval": 1},
              "series": [{"type": "bar", "data": [n for _l, n in distribution], "itemStyle": {"color": "#c8161d"},
                          "label": {"show": True, "position": "top"}}]}
@@ -106,10 +106,12 @@ def _monthly_chart(ledger):
     by_month = [0.0] * 12
     for line in ledger.lines:
         by_month[line.on.month - 1] += float(line.points)
+    today = timezone.localdate()
     running, total = [], 0.0
-    for points in by_month:
+    for month, points in enumerate(by_month, 1):
         total += points
-        running.append(round(total, 1))
+        # the months still to come this year have no figure yet (not a flat line into December)
+        running.append(None if (ledger.year, month) > (today.year, today.month) else round(total, 1))
     return {"tooltip": {"trigger": "axis"}, "grid": {"left": 40, "right": 10, "top": 20, "bottom": 30},
             "xAxis": {"type": "category", "data": [f"{i}月" for i in range(1, 13)]},
             "yAxis": {"type": "value", "min": 0, "max": max(100, int(total) + 5)},
