@@ -168,6 +168,7 @@ def run(members, *, log=print, load=True):
     figures.append(Figure(f"{prefix}.ledger_xlsx_branch_year", median_ms(lambda: ledger.ledger_xlsx(branch, today.year, Meeting.objects.all()), runs=3), "ms", 5000))
     figures.append(Figure(f"{prefix}.ledger_docx_branch_year", median_ms(lambda: ledger.ledger_docx(branch, today.year, Meeting.objects.all()), runs=3), "ms", 5000))
 
+    figures += points_figures(root, prefix)
     figures.append(reminder_figure(prefix))
     if load and prefix == "postgresql":  # the issue's load targets are for PostgreSQL through gunicorn
         figures += load_figures(root, prefix)
@@ -412,6 +413,86 @@ def hand_written_rollup(root, chosen, today):
         for key, verdict, n in cursor.fetchall():
             result.setdefault(key, {"met": 0, "due": 0, "overdue": 0})[verdict] += n
     return result
+
+
+def hand_written_points(root, year):
+    """Every member's year points as ONE hand-written SQL statement over the same rules (a UNION ALL of a grouped
+    join per rule and subtree, capped per bucket), the yardstick for points.engine.year_points."""
+    import datetime
+
+    from dangjian.core import rulebook
+    from dangjian.points.models import PointRule
+
+    pg = connection.vendor == "postgresql"
+    least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
+    bucket = {"month": "date_trunc('month', mt.held_on)" if pg else "strftime('%%m', mt.held_on)",
+              "quarter": "date_trunc('quarter', mt.held_on)" if pg else "(CAST(strftime('%%m', mt.held_on) AS INTEGER) - 1) / 3",
+              "year": "0"}
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    parts, params = [], []
+    for rule, include, exclude in rulebook.groups(PointRule.objects.all(), root):
+        if not rule.enabled:
+            continue
+        p10 = int(rule.points * 10)
+        where = "m.ended_on IS NULL AND o.path LIKE %s AND o.path LIKE %s" + " AND o.path NOT LIKE %s" * len(exclude)
+        where_params = [root.path + "%", include + "%", *(e + "%" for e in exclude)]
+        if rule.source == "base":
+            parts.append(f"SELECT m.id AS mid, {p10} AS pts FROM members_member m"
+                         f" JOIN orgs_organization o ON o.id = m.organization_id WHERE {where}")
+            params += where_params
+            continue
+        if rule.source == "host":
+            source = "meetings_meeting mt JOIN members_member m ON m.id = mt.host_id"
+            who, cond, cond_params = "mt.host_id", "", []
+        else:
+            source = "meetings_attendance a JOIN meetings_meeting mt ON mt.id = a.meeting_id JOIN members_member m ON m.id = a.member_id"
+            who, cond, cond_params = "a.member_id", " AND a.status = %s", ["present" if rule.source == "present" else "absent"]
+        if rule.meeting_kind:
+            cond, cond_params = cond + " AND mt.kind = %s", cond_params + [rule.meeting_kind]
+        total = f"COUNT(*) * {p10}"
+        group = who
+        if rule.capped:
+            cap = int(rule.cap * 10)
+            total = f"{least}({total}, {cap})" if p10 >= 0 else f"{greatest}({total}, {-cap})"
+            group += f", {bucket[rule.cap_period]}"
+        parts.append(f"SELECT {who} AS mid, {total} AS pts FROM {source} JOIN orgs_organization o ON o.id = m.organization_id"
+                     f" WHERE mt.status = 'held' AND mt.held_on BETWEEN %s AND %s{cond} AND {where} GROUP BY {group}")
+        params += [start, end, *cond_params, *where_params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT mid, SUM(pts) FROM ({' UNION ALL '.join(parts)}) lines GROUP BY mid", params)
+        return {mid: int(total) for mid, total in cursor.fetchall()}
+
+
+def points_figures(root, prefix):
+    """双积分 at scale (Issue 10): every member's year points, app vs hand-written SQL (the same totals), a branch's
+    board, a 党总支's board and a member's ledger."""
+    from django.contrib.auth import get_user_model
+
+    from dangjian.members.models import Member
+    from dangjian.orgs.models import Organization
+    from dangjian.points import engine
+
+    year = __import__("django.utils.timezone", fromlist=["localdate"]).localdate().year
+    members = Member.objects.on_roll().filter(organization__path__startswith=root.path)
+    app, hand = {}, {}
+    app_ms = median_ms(lambda: app.update(engine.year_points(members, year, scan=True)), runs=3)
+    sql_ms = median_ms(lambda: hand.update(hand_written_points(root, year)), runs=3)
+    if {k: int(v * 10) for k, v in app.items()} != hand:
+        raise RuntimeError("year points: the app and the hand-written SQL disagree")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench_admin"))
+    branch = Organization.objects.filter(path__startswith=root.path, kind="branch").order_by("path").first()
+    general = Organization.objects.filter(path__startswith=root.path, kind="general_branch").order_by("path").first()
+    member = Member.objects.filter(organization=branch).order_by("pk").first()
+    figures = [Figure(f"{prefix}.points_year_all_app", app_ms / 1000, "s", 5),
+               Figure(f"{prefix}.points_year_all_sql", sql_ms / 1000, "s", 5),
+               Figure(f"{prefix}.points_year_all_ratio", app_ms / sql_ms if sql_ms else 0, "x", 1.5),
+               Figure(f"{prefix}.points_board_branch", page_time(client, reverse("points:board", args=[branch.pk]), {}), "ms", 100),
+               Figure(f"{prefix}.points_ledger", page_time(client, reverse("points:ledger", args=[member.pk]), {}), "ms", 100)]
+    if general is not None:
+        figures.append(Figure(f"{prefix}.points_board_general_branch",
+                              page_time(client, reverse("points:board", args=[general.pk]), {}), "ms", 1000))
+    return figures
 
 
 def rollup_figures(root, today, prefix):

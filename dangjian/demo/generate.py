@@ -129,8 +129,10 @@ def generate_meetings(root, *, years=2, seed=11, log=print):
                     plans.append((pk, "general_assembly", day(8, 20), roll.get(pk, []), False))
                     plans.append((pk, "lecture", day(10, 25), [], span.start.month == 6))
         plans = [p for p in plans if p[2] <= today]
+        # the branch's meetings are chaired (主持) by its secretary, the first seat: hosting earns points too
         meetings = [Meeting(organization_id=org, kind=kind, topic="压测会议", held_on=d, status="held",
-                            secretary_lectured=lect) for org, kind, d, _a, lect in plans]
+                            secretary_lectured=lect, host_id=(seats.get(org) or roll.get(org) or [None])[0] if people else None)
+                    for org, kind, d, people, lect in plans]
         Meeting.objects.bulk_create(meetings, batch_size=5000)
         attendance, quorate = [], []
         for m, (_org, kind, _d, people, _l) in zip(meetings, plans):
