@@ -122,6 +122,9 @@ def load_demo(*, seed=2026, stdout=None):
         from .cobuilding_demo import load_cobuilding
 
         load_cobuilding(get_user_model().objects.get(username="admin"), today)
+        from .points_demo import load_points
+
+        load_points(today)
     return accounts
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Value
-from django.db.models.functions import Greatest, Least, Substr, TruncMonth, TruncQuarter, TruncYear
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum, Value
+from django.db.models.functions import Cast, Greatest, Least, Round, Substr, TruncMonth, TruncQuarter, TruncYear
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core import rulebook
@@ -24,7 +25,7 @@ from dangjian.meetings.models import Attendance, AttendanceStatus, Meeting, Meet
 from dangjian.orgs.models import Organization
 
 from .defaults import STARS, ensure_default_point_rules
-from .models import CapPeriod, PointRule, Source
+from .models import CapPeriod, ItemStatus, ManualItem, PointRule, Source
 
 TENTH = Decimal("0.1")
 TRUNC = {CapPeriod.MONTH: TruncMonth, CapPeriod.QUARTER: TruncQuarter, CapPeriod.YEAR: TruncYear}
@@ -117,8 +118,11 @@ def year_points(members, year, scan=False):
         for rule, include, exclude in rulebook.groups(PointRule.objects.all(), root):
             if rule.enabled:
                 pieces.append(_piece(rule, include, exclude, root, members, year, scan).query.sql_with_params())
-    if not pieces:
-        return {}
+    # approved manual items (表彰、先锋岗、违纪扣分…): no rulebook, their own approved points
+    approved = (ManualItem.objects.filter(status=ItemStatus.APPROVED, on__gte=_year(year)[0], on__lte=_year(year)[1],
+                                          member__in=members.values("pk")).order_by()
+                .values(mid=F("member")).annotate(pts=Cast(Round(Sum("points") * 10), IntegerField())))
+    pieces.append(approved.query.sql_with_params())
     sql = " UNION ALL ".join(f"SELECT mid, pts FROM ({s}) p{i}" for i, (s, _p) in enumerate(pieces))
     params = [p for _s, ps in pieces for p in ps]
     with connections[members.db].cursor() as cursor:
@@ -129,15 +133,29 @@ def year_points(members, year, scan=False):
 @dataclass
 class Line:
     on: datetime.date
-    rule: PointRule
+    item: str  # 积分项目
+    category: str  # its category, for people
+    source: str  # Source, or "manual"
     points: Decimal  # what the line counted, after its cap
     raw: Decimal  # what the rule gives a record
-    record: object = None  # the meeting that earned or cost it
+    record: object = None  # the meeting (or the approved manual item) that earned or cost it
     note: str = ""
 
     @property
     def cut(self):
         return self.points != self.raw
+
+    @property
+    def url(self):
+        if isinstance(self.record, ManualItem):
+            return reverse("points:item", args=[self.record.pk])
+        return reverse("meetings:detail", args=[self.record.pk]) if self.record is not None else ""
+
+    @property
+    def record_label(self):
+        if isinstance(self.record, ManualItem):
+            return self.record.reason
+        return f"{self.record.get_kind_display()}：{self.record.topic}" if self.record is not None else ""
 
 
 @dataclass
@@ -193,5 +211,10 @@ def ledger(member, year):
             used[key] = before + counted
             if counted != raw:
                 note = _("已达%(p)s上限 %(c)s 分") % {"p": rule.get_cap_period_display(), "c": rule.cap}
-        out.lines.append(Line(on, rule, counted, raw, record, note))
+        out.lines.append(Line(on, rule.item, rule.get_category_display(), rule.source, counted, raw, record, note))
+    start, end = _year(year)
+    for item in ManualItem.objects.filter(member=member, status=ItemStatus.APPROVED, on__gte=start, on__lte=end):
+        out.lines.append(Line(item.on, item.get_category_display(), _("人工申报（已审批）"), "manual", item.points,
+                              item.points, item))
+    out.lines.sort(key=lambda line: line.on)  # stable: a day's meeting lines keep their order
     return out

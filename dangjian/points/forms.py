@@ -5,7 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import PointRule, Source
+from dangjian.orgs.forms import DateInput
+
+from .models import LARGE_ITEM, ManualItem, PointRule, Source
+from .services import check_item
 
 
 class YearForm(forms.Form):
@@ -47,3 +50,23 @@ class PointRuleOverrideForm(forms.ModelForm):
             self.add_error("cap", _("封顶分值应大于0"))
         return data
 
+
+
+class ManualItemForm(forms.ModelForm):
+    class Meta:
+        model = ManualItem
+        fields = ["category", "on", "points", "reason", "evidence"]
+        widgets = {"on": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        points = data.get("points")
+        for name, message in check_item(data.get("category"), points, data.get("on"), data.get("evidence"),
+                                        points is not None and abs(points) >= LARGE_ITEM).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("审批意见"), max_length=300, required=False)

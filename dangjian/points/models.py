@@ -6,10 +6,11 @@ month, quarter or year. Rules are data: the national defaults come from RULES.md
 organization overrides the rule with the same key for that organization's subtree, the nearest one winning — like
 the meeting rulebook. Which rule applies to a member is decided by the member's organization.
 """
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import ScopedQuerySet
+from dangjian.core.scope import ScopedManager, ScopedQuerySet
 from dangjian.meetings.models import MeetingKind
 
 
@@ -88,4 +89,70 @@ class PointRule(models.Model):
         return self.cap is not None and bool(self.cap_period)
 
 
-AUDITED = [PointRule]
+class ManualCategory(models.TextChoices):
+    COMMENDATION = "commendation", _("表彰奖励加分")
+    VANGUARD = "vanguard", _("先锋岗、责任区服务加分")
+    VOLUNTEER = "volunteer", _("志愿服务加分")
+    DISCIPLINE = "discipline", _("违纪违规扣分")
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("未通过")
+
+
+# Items of this size or more (either way) are decided by a 党委, not by the branch (Issue 双积分: "large items by
+# the 党委").
+LARGE_ITEM = 5
+
+
+class ManualItem(models.Model):
+    """A point not derived from a record — a commendation, a 先锋岗 service, a disciplinary deduction — proposed
+    with a reason and evidence, counted only once approved by someone else with scope over the member."""
+
+    scope_path = "member__organization__path"
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="point_items",
+                               verbose_name=_("党员"))
+    category = models.CharField(_("类别"), max_length=20, choices=ManualCategory.choices)
+    on = models.DateField(_("事项日期"))
+    points = models.DecimalField(_("分值"), max_digits=5, decimal_places=1, help_text=_("扣分填负数"))
+    reason = models.CharField(_("事由"), max_length=300)
+    evidence = models.FileField(_("佐证材料"), upload_to="points/evidence/%Y/", blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("申报人"))
+    proposed_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("审批人"))
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("人工积分事项")
+        verbose_name_plural = _("人工积分事项")
+        ordering = ["-proposed_at"]
+        indexes = [models.Index(fields=["member", "status", "on"], name="point_item_member")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(points=0), name="point_item_not_zero"),
+            models.CheckConstraint(condition=models.Q(status="pending") | models.Q(decided_by__isnull=False),
+                                   name="point_item_decided_by_someone"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_category_display()} {self.points}"
+
+    @classmethod
+    def self_scope_q(cls, mine):
+        # A member reads the decided items about them (the lines of their ledger), not proposals still in review.
+        return models.Q(member_id=mine["pk"]) & ~models.Q(status=ItemStatus.PENDING)
+
+    @property
+    def large(self):
+        return abs(self.points) >= LARGE_ITEM
+
+
+AUDITED = [PointRule, ManualItem]

@@ -9,5 +9,9 @@ urlpatterns = [
     path("org/<int:org_pk>/", views.board, name="board"),
     path("org/<int:org_pk>/rules/", views.rules, name="rules"),
     path("org/<int:org_pk>/rules/<int:rule_pk>/", views.override, name="override"),
+    path("org/<int:org_pk>/approvals/", views.approvals, name="approvals"),
     path("member/<int:pk>/", views.ledger, name="ledger"),
+    path("member/<int:pk>/propose/", views.propose, name="propose"),
+    path("items/<int:pk>/", views.item, name="item"),
+    path("items/<int:pk>/evidence/", views.evidence, name="evidence"),
 ]

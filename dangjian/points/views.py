@@ -7,12 +7,15 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.accounts.roles import CHANGE
 from dangjian.core import rulebook
+from dangjian.core.files import serve_upload
 from dangjian.core.scope import grant_paths, own_record, user_can
 from dangjian.core.xlsx import text_row
 from dangjian.meetings.models import Attendance, MeetingStatus
@@ -21,9 +24,9 @@ from dangjian.orgs.models import Organization, OrgKind
 from dangjian.reminders.models import Reminder
 
 from . import board as boards
-from . import engine
-from .forms import PointRuleOverrideForm, YearForm
-from .models import PointRule
+from . import engine, services
+from .forms import DecisionForm, ManualItemForm, PointRuleOverrideForm, YearForm
+from .models import ItemStatus, ManualItem, PointRule
 
 
 def _org(request, pk, action="view"):
@@ -80,6 +83,8 @@ def board(request, org_pk):
         "star_choices": [(str(n), "★" * n if n else _("不合格")) for n in range(5, -1, -1)],
         "keep": {k: request.GET[k] for k in ("group", "star", "sort") if request.GET.get(k)},
         "can_export": user_can(request.user, "export", org),
+        "pending": ManualItem.objects.visible_to(request.user).filter(
+            status=ItemStatus.PENDING, member__organization__path__startswith=org.path).count(),
         "average": round(sum(r.points for r in rows) / len(rows), 1) if rows else None})
 
 
@@ -123,8 +128,10 @@ def ledger(request, pk):
     member = get_object_or_404(Member.objects.visible_to(request.user).select_related("organization", "party_group"), pk=pk)
     form, year = _year(request)
     led = engine.ledger(member, year)
+    open_items = member.point_items.exclude(status=ItemStatus.APPROVED).filter(on__year=year).order_by("-on")
     return render(request, "points/ledger.html", {"member": member, "form": form, "year": year, "ledger": led,
-                                                  "chart": _monthly_chart(led)})
+                                                  "chart": _monthly_chart(led), "open_items": open_items,
+                                                  "can_propose": user_can(request.user, CHANGE, member.organization)})
 
 
 @login_required
@@ -176,3 +183,65 @@ def override(request, org_pk, rule_pk):
             messages.success(request, _("已为 %(org)s 及其下级设置：%(r)s") % {"org": org.name, "r": instance.item})
             return redirect("points:rules", org.pk)
     return render(request, "points/override.html", {"org": org, "form": form, "rule": instance, "existing": existing})
+
+
+@login_required
+def propose(request, pk):
+    """A manual item for a member, by someone who may change the member's records; it counts once approved."""
+    member = get_object_or_404(Member.objects.visible_to(request.user, CHANGE).select_related("organization"), pk=pk)
+    form = ManualItemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item = services.propose(member=member, by=request.user, category=data["category"], points=data["points"],
+                                on=data["on"], reason=data["reason"], evidence=data.get("evidence"))
+        messages.success(request, _("已申报，待审批后计入积分"))
+        return redirect("points:item", item.pk)
+    return render(request, "points/propose.html", {"member": member, "form": form})
+
+
+def _item(request, pk):
+    return get_object_or_404(ManualItem.objects.visible_to(request.user)
+                             .select_related("member__organization", "proposed_by", "decided_by"), pk=pk)
+
+
+@login_required
+def item(request, pk):
+    """One manual item: what, why, the evidence, and — for those who may — the decision."""
+    it = _item(request, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not services.may_decide(request.user, it):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.decide(item=it, by=request.user, approve=request.POST.get("decision") == "approve",
+                                note=form.cleaned_data["note"])
+            except ValidationError as e:
+                messages.error(request, e.messages[0])
+            else:
+                messages.success(request, _("已审批：%(s)s") % {"s": it.get_status_display()})
+            return redirect("points:item", it.pk)
+    return render(request, "points/item.html", {
+        "item": it, "form": form, "may_decide": it.status == ItemStatus.PENDING and services.may_decide(request.user, it),
+        "own_proposal": it.proposed_by_id == request.user.pk})
+
+
+@login_required
+def evidence(request, pk):
+    """Evidence goes out through the scope check, like every upload."""
+    return serve_upload(_item(request, pk).evidence)
+
+
+@login_required
+def approvals(request, org_pk):
+    """Pending items under an organization, oldest first, marking those this user may decide."""
+    org = _org(request, org_pk)
+    pending = list(ManualItem.objects.visible_to(request.user).filter(
+        status=ItemStatus.PENDING, member__organization__path__startswith=org.path)
+        .select_related("member__organization", "proposed_by").order_by("proposed_at")[:200])
+    for it in pending:
+        it.decidable = services.may_decide(request.user, it)
+    decided = (ManualItem.objects.visible_to(request.user).exclude(status=ItemStatus.PENDING)
+               .filter(member__organization__path__startswith=org.path)
+               .select_related("member", "decided_by").order_by("-decided_at")[:20])
+    return render(request, "points/approvals.html", {"org": org, "pending": pending, "decided": decided})

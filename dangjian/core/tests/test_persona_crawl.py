@@ -120,26 +120,34 @@ def crawl(user, all_ids):
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module (loading it takes seconds; the crawl only reads)."""
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for the module (loading it takes seconds; the crawl only reads); its uploads (the
+    evidence of points items) in a media directory of its own, which each test points MEDIA_ROOT at."""
     from django.core.management import call_command
+    from django.test import override_settings
 
-    with django_db_blocker.unblock():
+    media = str(tmp_path_factory.mktemp("demo-media"))
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         load_demo()
-    yield
+    yield media
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-        # flush also removes what data migrations put in: the national default rulebook
+        # flush also removes what data migrations put in: the national default rulebooks
         from dangjian.meetings.defaults import ensure_default_rules
         from dangjian.meetings.models import Rule
+        from dangjian.points.defaults import ensure_default_point_rules
+        from dangjian.points.models import PointRule
 
         ensure_default_rules(Rule)
+        ensure_default_point_rules(PointRule)
 
 
 @pytest.mark.django_db(transaction=False)
 @pytest.mark.parametrize("username", [u[0] for u in USERS])
-def test_each_demo_persona_walks_the_app_without_errors_leaks_or_dead_links(demo, username, monkeypatch):
+def test_each_demo_persona_walks_the_app_without_errors_leaks_or_dead_links(demo, username, monkeypatch, settings):
     from dangjian.core import jobs
+
+    settings.MEDIA_ROOT = demo
 
     # a large export is a background job: run it when queued (as the embedded install does), so the crawl reaches
     # its page and its download and checks the file's rows like any export

@@ -100,6 +100,10 @@ SCOPE_TABLE = {
     ("points:rules", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("points:override", "org_pk,rule_pk"): (lambda o: {"org_pk": o.a2.pk, "rule_pk": o.point_rule.pk}, NOT_FOUND, NOT_FOUND),
     ("points:ledger", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:propose", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:approvals", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:item", "pk"): (lambda o: {"pk": o.point_item.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:evidence", "pk"): (lambda o: {"pk": o.point_item.pk}, NOT_FOUND, NOT_FOUND),
     ("points-detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_ALLOWED),
     ("points-detail", "format,pk"): (lambda o: {"pk": o.member.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("point-rule-detail", "pk"): (lambda o: {"pk": o.point_rule.pk}, NOT_FOUND, NOT_ALLOWED),
@@ -183,10 +187,12 @@ def a2_objects(world, settings, tmp_path):
     output = Output.objects.create(agreement=agreement, kind="theory", title="A2成果", produced_on=today,
                                    file=ContentFile(b"%PDF-1.4", name="o.pdf"))
     from dangjian.points.defaults import ensure_default_point_rules
-    from dangjian.points.models import PointRule
+    from dangjian.points.models import ManualItem, PointRule
 
     ensure_default_point_rules(PointRule)
     point_rule = PointRule.objects.create(organization=a2, source="base", item="A2基础分", category="basic", points=65)
+    point_item = ManualItem.objects.create(member=world.members.a2[0], category="commendation", points=2, on=today,
+                                           reason="A2绝密议题", proposed_by=admin, evidence=ContentFile(b"%PDF-1.4 e", name="e.pdf"))
     a2_user = UserFactory(username="a2_secretary")
     a2_grant = grant(a2_user, a2, roles.BRANCH_COMMITTEE)
 
@@ -204,7 +210,8 @@ def a2_objects(world, settings, tmp_path):
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
-        checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule)
+        checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule,
+        point_item=point_item)
 
 
 def database_state():

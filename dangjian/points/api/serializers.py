@@ -14,16 +14,20 @@ class BoardRowSerializer(serializers.Serializer):
 
 class LineSerializer(serializers.Serializer):
     date = serializers.DateField(source="on")
-    item = serializers.CharField(source="rule.item", help_text="积分项目")
-    category = serializers.CharField(source="rule.category")
-    source = serializers.CharField(source="rule.source")
+    item = serializers.CharField(help_text="积分项目")
+    category = serializers.CharField(help_text="类别")
+    source = serializers.CharField(help_text="来源：base、present、absent、host 或 manual（人工申报，已审批）")
     points = serializers.DecimalField(max_digits=6, decimal_places=1, help_text="计入的分值（封顶后）")
     raw = serializers.DecimalField(max_digits=6, decimal_places=1, help_text="规则给出的分值")
     note = serializers.CharField(help_text="封顶说明")
     meeting = serializers.SerializerMethodField(help_text="依据的会议 id")
+    item_id = serializers.SerializerMethodField(help_text="依据的人工积分事项 id")
 
     def get_meeting(self, line) -> int | None:
-        return line.record.pk if line.record is not None else None
+        return line.record.pk if line.record is not None and line.source != "manual" else None
+
+    def get_item_id(self, line) -> int | None:
+        return line.record.pk if line.source == "manual" else None
 
 
 class LedgerSerializer(serializers.Serializer):

@@ -34,7 +34,7 @@ def test_each_source_scores_its_records_once(world):
     # me: base 60 + 党员大会 2 + host 1 + 主题党日 1 (leave: nothing); other: 60 − 2 absent + 党课 1
     assert got[me.pk] == Decimal(64) and got[other.pk] == Decimal(59)
     lines = engine.ledger(me, YEAR).lines
-    assert [(line.rule.source, line.points) for line in lines] == [
+    assert [(line.source, line.points) for line in lines] == [
         (Source.BASE, 60), (Source.PRESENT, 2), (Source.HOST, 1), (Source.PRESENT, 1)]
     assert lines[1].record.kind == "general_assembly" and engine.ledger(other, YEAR).stars == 0
 
