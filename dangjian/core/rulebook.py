@@ -3,6 +3,17 @@ that organization's subtree, the nearest one winning; a rule without one is the 
 (三会一课) and the point rules (党员积分) both work this way; each model has `organization` and a `key`."""
 from django.db.models import F, Q
 
+from .scope import ScopedQuerySet
+
+
+class RulebookQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action="view"):
+        """The defaults (no organization) are readable by everyone signed in; overrides by scope."""
+        scoped = super().visible_to(user, action)
+        if action == "view" and user is not None and user.is_authenticated:
+            return self.filter(Q(pk__in=scoped.values("pk")) | Q(organization__isnull=True))
+        return scoped
+
 
 def prefixes(path, steplen=4):
     return [path[:i] for i in range(steplen, len(path) + 1, steplen)]

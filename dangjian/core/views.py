@@ -192,3 +192,19 @@ def server_error(request):
         response["Retry-After"] = "5"
         return response
     return HttpResponse(loader.render_to_string("500.html", request=None), status=500)
+
+
+def override_rule(request, *, org, form, existing, title, back):
+    """The page that sets a rulebook's rule for `org` and its subtree — or, with "reset", removes `existing` so the
+    rule from above applies again (core.rulebook; the meeting rulebook and the point rules both use it)."""
+    if request.method == "POST":
+        if request.POST.get("reset") and existing:
+            existing.delete()
+            messages.success(request, _("已恢复为上级规定"))
+            return redirect(back)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("已为 %(org)s 及其下级设置：%(r)s") % {"org": org.name, "r": title})
+            return redirect(back)
+    return render(request, "components/rule_override.html",
+                  {"org": org, "form": form, "title": title, "existing": existing, "back": back})

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.rulebook import RulebookQuerySet
 from dangjian.core.scope import ScopedManager, ScopedQuerySet, grant_paths, sources_q
 
 
@@ -311,15 +312,6 @@ class Condition(models.TextChoices):
     SECRETARY_LECTURED = "secretary_lectured", _("书记讲党课")
 
 
-class RuleQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action="view"):
-        # National defaults (no organization) are readable by everyone signed in; overrides by scope.
-        scoped = super().visible_to(user, action)
-        if action == "view" and user is not None and user.is_authenticated:
-            return self.filter(Q(pk__in=scoped.values("pk")) | Q(organization__isnull=True))
-        return scoped
-
-
 class Rule(models.Model):
     """How often a kind of meeting must be held. A rule with an organization overrides the rule with the
     same key (meeting kind + condition) for that organization's subtree; the nearest one wins."""
@@ -338,7 +330,7 @@ class Rule(models.Model):
     enabled = models.BooleanField(_("启用"), default=True)
     basis = models.CharField(_("依据"), max_length=200, blank=True)
 
-    objects = RuleQuerySet.as_manager()
+    objects = RulebookQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("组织生活规则")

@@ -9,11 +9,12 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.scope import panels_for, user_can
-from dangjian.core.views import OutOfScope
+from dangjian.core.views import OutOfScope, override_rule
 from dangjian.core.xlsx import text_row
 from dangjian.orgs.models import Organization, OrgKind
 
@@ -174,17 +175,8 @@ def override(request, org_pk, rule_pk):
                                 org_kind=base.org_kind, requires_committee=base.requires_committee,
                                 period=base.period, min_count=base.min_count, enabled=base.enabled,
                                 basis=_("%(org)s 的规定") % {"org": org.name})
-    form = RuleOverrideForm(request.POST or None, instance=instance)
-    if request.method == "POST":
-        if request.POST.get("reset") and existing:
-            existing.delete()
-            messages.success(request, _("已恢复为上级规定"))
-            return redirect("meetings:rules", org.pk)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("已为 %(org)s 及其下级设置：%(r)s") % {"org": org.name, "r": instance.title})
-            return redirect("meetings:rules", org.pk)
-    return render(request, "meetings/override.html", {"org": org, "form": form, "rule": instance, "existing": existing})
+    return override_rule(request, org=org, form=RuleOverrideForm(request.POST or None, instance=instance),
+                         existing=existing, title=instance.title, back=reverse("meetings:rules", args=[org.pk]))
 
 
 @login_required

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import ScopedManager, ScopedQuerySet
+from dangjian.core.rulebook import RulebookQuerySet
+from dangjian.core.scope import ScopedManager
 from dangjian.meetings.models import MeetingKind
 
 
@@ -38,15 +39,6 @@ class CapPeriod(models.TextChoices):
     YEAR = "year", _("每年")
 
 
-class PointRuleQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action="view"):
-        # National defaults (no organization) are readable by everyone signed in; overrides by scope.
-        scoped = super().visible_to(user, action)
-        if action == "view" and user is not None and user.is_authenticated:
-            return self.filter(models.Q(pk__in=scoped.values("pk")) | models.Q(organization__isnull=True))
-        return scoped
-
-
 class PointRule(models.Model):
     scope_path = "organization__path"
 
@@ -66,7 +58,7 @@ class PointRule(models.Model):
     enabled = models.BooleanField(_("启用"), default=True)
     basis = models.CharField(_("依据"), max_length=200, blank=True)
 
-    objects = PointRuleQuerySet.as_manager()
+    objects = RulebookQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("积分规则")

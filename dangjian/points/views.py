@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from dangjian.accounts.roles import CHANGE
 from dangjian.core import rulebook
 from dangjian.core.files import serve_upload
 from dangjian.core.scope import grant_paths, own_record, user_can
+from dangjian.core.views import override_rule
 from dangjian.core.xlsx import text_row
 from dangjian.meetings.models import Attendance, MeetingStatus
 from dangjian.members.models import Member
@@ -172,17 +174,8 @@ def override(request, org_pk, rule_pk):
                                      item=base.item, category=base.category, points=base.points, cap=base.cap,
                                      cap_period=base.cap_period, enabled=base.enabled,
                                      basis=_("%(org)s 的规定") % {"org": org.name})
-    form = PointRuleOverrideForm(request.POST or None, instance=instance)
-    if request.method == "POST":
-        if request.POST.get("reset") and existing:
-            existing.delete()
-            messages.success(request, _("已恢复为上级规定"))
-            return redirect("points:rules", org.pk)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("已为 %(org)s 及其下级设置：%(r)s") % {"org": org.name, "r": instance.item})
-            return redirect("points:rules", org.pk)
-    return render(request, "points/override.html", {"org": org, "form": form, "rule": instance, "existing": existing})
+    return override_rule(request, org=org, form=PointRuleOverrideForm(request.POST or None, instance=instance),
+                         existing=existing, title=instance.item, back=reverse("points:rules", args=[org.pk]))
 
 
 @login_required
