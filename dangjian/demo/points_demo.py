@@ -1,6 +1,6 @@
 """Demo 党员积分 items (Issue 双积分+双评星): in the secretary's branch (SW03), commendations and 先锋岗 service
-already approved by the 党委, and a few proposals waiting in the approval queue — one large enough that only the
-党委 may decide it."""
+already approved by the 党委, a few proposals waiting in the approval queue — one large enough that only the
+党委 may decide it — and the year published to the branch's members."""
 import datetime
 from decimal import Decimal
 
@@ -42,4 +42,9 @@ def load_points(today):
         if Decimal(points) >= 5:
             item.evidence.save("evidence.pdf", evidence(reason), save=False)
         item.save()
+    # the branch has published the year so far: its members see the board (later records show as 变动)
+    from dangjian.orgs.models import Organization
+    from dangjian.points.services import publish
+
+    publish(org=Organization.objects.get(code="SW03"), year=today.year, by=secretary)
     return len(items)

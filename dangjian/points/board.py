@@ -17,6 +17,11 @@ class Row:
     member: Member
     points: object
     stars: int
+    published: object = None  # the PublishedResult of the latest publication, if any
+
+    @property
+    def changed(self):
+        return self.published is not None and self.published.points != self.points
 
     @property
     def star_text(self):

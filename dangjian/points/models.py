@@ -147,4 +147,51 @@ class ManualItem(models.Model):
         return abs(self.points) >= LARGE_ITEM
 
 
-AUDITED = [PointRule, ManualItem]
+class Publication(models.Model):
+    """A branch's year results as published to its members: a frozen snapshot (PublishedResult rows) that later
+    edits of the records do not change — the board shows "变动" beside a figure that differs now. Republishing
+    adds a new publication (the older ones stay, and the change log has who published when)."""
+
+    scope_path = "organization__path"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="point_publications",
+                                     verbose_name=_("公示组织"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("公示人"))
+    published_at = models.DateTimeField(_("公示时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("积分公示")
+        verbose_name_plural = _("积分公示")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["organization", "year", "-published_at"], name="point_pub_latest")]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}"
+
+    @classmethod
+    def self_scope_q(cls, mine):
+        # A member reads what their own branch published: the published board is for its members.
+        return models.Q(organization_id=mine["organization_id"])
+
+
+class PublishedResult(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="results")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("党员"))
+    name = models.CharField(_("姓名"), max_length=50)  # as published
+    rank = models.PositiveIntegerField(_("名次"))
+    points = models.DecimalField(_("积分"), max_digits=6, decimal_places=1)
+    stars = models.PositiveSmallIntegerField(_("星级"))
+
+    class Meta:
+        verbose_name = _("公示结果")
+        verbose_name_plural = _("公示结果")
+        ordering = ["rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["publication", "member"], name="published_once")]
+
+
+AUDITED = [PointRule, ManualItem, Publication]

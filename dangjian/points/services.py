@@ -80,3 +80,26 @@ def decide(*, item, by, approve, note=""):
         raise ValidationError(_("该事项已审批过"))
     item.refresh_from_db()
     return item
+
+
+def publish(*, org, year, by, note=""):
+    """Freeze `org`'s year board as its members are shown it (Issue 双积分: a published result is a snapshot that
+    later edits cannot change silently). Republishing is a new publication with a note saying why."""
+    from . import board as boards
+    from .models import Publication, PublishedResult
+
+    if not user_can(by, CHANGE, org):
+        raise PermissionDenied
+    earlier = Publication.objects.filter(organization=org, year=year).exists()
+    if earlier and not note.strip():
+        raise ValidationError({"note": _("重新公示须写明原因")})
+    members = boards.members_of(org, by)
+    if members.count() > boards.BOARD_LIMIT:
+        raise ValidationError(_("积分按党支部公示：该组织党员过多，请在党支部公示"))
+    rows = boards.rows(members, year)
+    with transaction.atomic():
+        publication = Publication.objects.create(organization=org, year=year, published_by=by, note=note[:200])
+        PublishedResult.objects.bulk_create([
+            PublishedResult(publication=publication, member=r.member, name=r.member.name, rank=r.rank, points=r.points,
+                            stars=r.stars) for r in rows])
+    return publication

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_POST
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +29,7 @@ from dangjian.reminders.models import Reminder
 from . import board as boards
 from . import engine, services
 from .forms import DecisionForm, ManualItemForm, PointRuleOverrideForm, YearForm
-from .models import ItemStatus, ManualItem, PointRule
+from .models import ItemStatus, ManualItem, PointRule, Publication
 
 
 def _org(request, pk, action="view"):
@@ -73,6 +74,11 @@ def board(request, org_pk):
         if not user_can(request.user, "export", org):
             raise Http404
         return _board_xlsx(org, year, shown)
+    publication = Publication.objects.filter(organization=org, year=year).first()
+    if publication is not None:  # the published figure beside today's, "变动" where they differ
+        published = {r.member_id: r for r in publication.results.all()}
+        for r in shown:
+            r.published = published.get(r.member.pk)
     distribution = boards.star_counts(rows)
     chart = {"tooltip": {}, "grid": {"left": 40, "right": 10, "top": 20, "bottom": 30},
              "xAxis": {"type": "category", "data": [label for label, _n in distribution], "axisLabel": {"interval": 0}},
@@ -83,6 +89,7 @@ def board(request, org_pk):
         "org": org, "form": form, "year": year, "rows": shown, "total": len(rows), "groups": groups,
         "group": group, "star": star, "sort": request.GET.get("sort", ""), "chart": chart,
         "star_choices": [(str(n), "★" * n if n else _("不合格")) for n in range(5, -1, -1)],
+        "publication": publication, "can_publish": user_can(request.user, CHANGE, org),
         "keep": {k: request.GET[k] for k in ("group", "star", "sort") if request.GET.get(k)},
         "can_export": user_can(request.user, "export", org),
         "pending": ManualItem.objects.visible_to(request.user).filter(
@@ -150,7 +157,8 @@ def me(request):
     unread = Reminder.objects.filter(user=request.user, read_at__isnull=True)
     return render(request, "points/me.html", {
         "member": member, "year": year, "ledger": led, "recent_lines": list(reversed(led.lines))[:8],
-        "attended": attended, "unread": unread.count(), "reminders": unread.order_by("-level", "due_on")[:3]})
+        "attended": attended, "unread": unread.count(), "reminders": unread.order_by("-level", "due_on")[:3],
+        "published": Publication.objects.filter(organization_id=member.organization_id, year=year).exists()})
 
 
 @login_required
@@ -238,3 +246,40 @@ def approvals(request, org_pk):
                .filter(member__organization__path__startswith=org.path)
                .select_related("member", "decided_by").order_by("-decided_at")[:20])
     return render(request, "points/approvals.html", {"org": org, "pending": pending, "decided": decided})
+
+
+@login_required
+@require_POST
+def publish(request, org_pk):
+    org = _org(request, org_pk, CHANGE)
+    form = YearForm(request.POST)
+    year = form.chosen()
+    try:
+        services.publish(org=org, year=year, by=request.user, note=request.POST.get("note", ""))
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        return redirect(f"{reverse('points:board', args=[org.pk])}?year={year}")
+    messages.success(request, _("已公示 %(y)s 年度积分，本组织党员可以查看") % {"y": year})
+    return redirect(f"{reverse('points:published', args=[org.pk])}?year={year}")
+
+
+@login_required
+def published(request, org_pk):
+    """What the organization published for the year — the frozen figures, and "变动" where the records have
+    changed them since. Members of the organization read it; it is the board they are shown."""
+    form, year = _year(request)
+    publication = (Publication.objects.visible_to(request.user).filter(organization_id=org_pk, year=year)
+                   .select_related("organization", "published_by").first())
+    if publication is None:
+        org = _org(request, org_pk)  # 404 outside scope; in scope: nothing published for that year yet
+        return render(request, "points/published.html", {"org": org, "form": form, "year": year, "publication": None})
+    results = list(publication.results.all())
+    now = engine.year_points(Member.objects.filter(pk__in=[r.member_id for r in results]), year)
+    for r in results:
+        r.now = now.get(r.member_id, 0)
+        r.changed = r.now != r.points
+    mine = own_record(request.user)
+    return render(request, "points/published.html", {
+        "org": publication.organization, "form": form, "year": year, "publication": publication, "results": results,
+        "mine": mine["pk"] if mine else None, "sees_now": user_can(request.user, "view", publication.organization),
+        "history": Publication.objects.filter(organization=publication.organization, year=year)[1:10]})

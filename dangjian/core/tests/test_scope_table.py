@@ -102,6 +102,8 @@ SCOPE_TABLE = {
     ("points:ledger", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("points:propose", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("points:approvals", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:publish", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("points:published", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("points:item", "pk"): (lambda o: {"pk": o.point_item.pk}, NOT_FOUND, NOT_FOUND),
     ("points:evidence", "pk"): (lambda o: {"pk": o.point_item.pk}, NOT_FOUND, NOT_FOUND),
     ("points-detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_ALLOWED),
@@ -193,6 +195,9 @@ def a2_objects(world, settings, tmp_path):
     point_rule = PointRule.objects.create(organization=a2, source="base", item="A2基础分", category="basic", points=65)
     point_item = ManualItem.objects.create(member=world.members.a2[0], category="commendation", points=2, on=today,
                                            reason="A2绝密议题", proposed_by=admin, evidence=ContentFile(b"%PDF-1.4 e", name="e.pdf"))
+    from dangjian.points.services import publish
+
+    publish(org=a2, year=today.year, by=admin)
     a2_user = UserFactory(username="a2_secretary")
     a2_grant = grant(a2_user, a2, roles.BRANCH_COMMITTEE)
 

@@ -1,0 +1,52 @@
+"""Publication: the branch freezes a year's results; later edits show as "变动" beside the published figure, never
+changing it silently; republishing is explicit (a reason) and kept; the branch's members read what was published."""
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.meetings import services as meetings
+from dangjian.meetings.models import Attendance
+from dangjian.points.models import Publication
+
+YEAR = timezone.localdate().year
+
+
+def test_a_published_year_is_frozen_marks_later_changes_and_is_republished_only_with_a_reason(world, login):
+    a1 = world.members.a1
+    meeting = meetings.record_meeting(host=world.orgs.a1, by=world.users.group_admin, fields={
+        "kind": "general_assembly", "topic": "年中党员大会", "held_on": datetime.date(YEAR, 1, 15), "status": "held"},
+        attendance={m.pk: ("present", "") for m in a1})
+    secretary = login(world.users.secretary)
+    board = reverse("points:board", args=[world.orgs.a1.pk])
+    assert secretary.post(reverse("points:publish", args=[world.orgs.a1.pk]), {"year": YEAR}).status_code == 302
+    publication = Publication.objects.get()
+    assert {r.points for r in publication.results.all()} == {Decimal(62)}
+    # a record corrected after publication: the snapshot keeps 62, the board and the published page say 变动
+    Attendance.objects.filter(meeting=meeting, member=a1[1]).update(status="absent")
+    rows = {r.member.pk: r for r in secretary.get(board).context["rows"]}
+    assert rows[a1[1].pk].points == 58 and rows[a1[1].pk].published.points == 62 and rows[a1[1].pk].changed
+    assert not rows[a1[2].pk].changed
+    page = secretary.get(reverse("points:published", args=[world.orgs.a1.pk])).content.decode()
+    assert "62.0" in page and "现为 58.0" in page
+    # republishing needs a reason, and keeps the earlier publication
+    secretary.post(reverse("points:publish", args=[world.orgs.a1.pk]), {"year": YEAR})
+    assert Publication.objects.count() == 1
+    secretary.post(reverse("points:publish", args=[world.orgs.a1.pk]), {"year": YEAR, "note": "更正出勤记录"})
+    latest = Publication.objects.first()
+    assert Publication.objects.count() == 2 and latest.note == "更正出勤记录"
+    assert latest.results.get(member=a1[1]).points == 58
+
+
+def test_members_read_their_branchs_publication_and_nobody_elses(world, login):
+    secretary = login(world.users.secretary)
+    secretary.post(reverse("points:publish", args=[world.orgs.a1.pk]), {"year": YEAR})
+    member = login(world.users.member)
+    page = member.get(reverse("points:published", args=[world.orgs.a1.pk]))
+    assert page.status_code == 200 and {r.member_id for r in page.context["results"]} == {m.pk for m in world.members.a1}
+    assert "本支部积分公示" in member.get(reverse("points:me")).content.decode()
+    assert member.post(reverse("points:publish", args=[world.orgs.a1.pk]), {"year": YEAR}).status_code == 404
+    outsider = login(world.users.outsider)
+    assert outsider.get(reverse("points:published", args=[world.orgs.a1.pk])).status_code == 404
+    assert outsider.get(reverse("points:publish", args=[world.orgs.a1.pk])).status_code == 405
