@@ -116,3 +116,15 @@ def test_the_api_gives_points_and_ledgers_in_scope_only(world, records):
     api.force_authenticate(outsider)
     assert {r["member"] for r in api.get("/api/points/").json()["results"]} == {m.pk for m in world.members.a2}
     assert {r["source"] for r in api.get("/api/point-rules/").json()["results"]} >= {"base", "present", "absent"}
+
+
+def test_a_committee_of_thousands_asks_for_a_branch_instead_of_one_huge_board(world, login, records, monkeypatch):
+    from dangjian.points import board
+
+    monkeypatch.setattr(board, "BOARD_LIMIT", 5)
+    client = login(world.users.group_admin)
+    page = client.get(reverse("points:index"), follow=True)
+    body = page.content.decode()
+    assert page.context["too_many"] == 10 and "请选择下级组织" in body
+    assert reverse("points:board", args=[world.orgs.a.pk]) in body and reverse("points:board", args=[world.orgs.b.pk]) in body
+    assert client.get(reverse("points:board", args=[world.orgs.a1.pk])).context["rows"]  # a branch is one board
