@@ -91,7 +91,7 @@ def _piece(rule, include, exclude, root, members, year, scan):
                 .values(mid=F("pk")).annotate(pts=Value(tenths(rule.points), output_field=IntegerField())))
     qs, who, when = _records(rule, year)
     mine = F(f"{who}_id")
-    if scan and members.db and connections[members.db].vendor == "sqlite":
+    if scan and connections[members.db].vendor == "sqlite":
         # `+ 0` keeps SQLite from driving the join by the member index (a lookup per member per rule); it walks
         # the year's meetings of the rule's kind instead, as PostgreSQL's hash join does anyway
         mine = ExpressionWrapper(mine + 0, output_field=IntegerField())
@@ -119,7 +119,8 @@ def year_points(members, year, scan=False):
             if rule.enabled:
                 pieces.append(_piece(rule, include, exclude, root, members, year, scan).query.sql_with_params())
     # approved manual items (表彰、先锋岗、违纪扣分…): no rulebook, their own approved points
-    approved = (ManualItem.objects.filter(status=ItemStatus.APPROVED, on__gte=_year(year)[0], on__lte=_year(year)[1],
+    start, end = _year(year)
+    approved = (ManualItem.objects.filter(status=ItemStatus.APPROVED, on__gte=start, on__lte=end,
                                           member__in=members.values("pk")).order_by()
                 .values(mid=F("member")).annotate(pts=Cast(Round(Sum("points") * 10), IntegerField())))
     pieces.append(approved.query.sql_with_params())
