@@ -492,6 +492,21 @@ def points_figures(root, prefix):
     if general is not None:
         figures.append(Figure(f"{prefix}.points_board_general_branch",
                               page_time(client, reverse("points:board", args=[general.pk]), {}), "ms", 1000))
+    # 星级党小组 across the company, from what every branch published (published once here, timed as a figure)
+    from dangjian.points.groups import groups_under, ranking
+    from dangjian.points.services import publish_unpublished_branches
+
+    admin = get_user_model().objects.get(username="bench_admin")
+    started = time.perf_counter()
+    published = publish_unpublished_branches(org=root, year=year, by=admin)
+    if published:
+        figures.append(Figure(f"{prefix}.points_publish_all_branches", time.perf_counter() - started, "s", 60))
+    count = {}
+    figures.append(Figure(f"{prefix}.points_group_ranking_company", median_ms(
+        lambda: count.update(n=len(ranking(groups_under(root, admin), year))), runs=3), "ms", 300))
+    if not count["n"]:
+        raise RuntimeError("the company group ranking ranked no group")
+    figures.append(Figure(f"{prefix}.points_group_ranking_page", page_time(client, reverse("points:groups", args=[root.pk]), {}), "ms", 300))
     return figures
 
 

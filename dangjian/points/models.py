@@ -183,6 +183,9 @@ class PublishedResult(models.Model):
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="results")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("党员"))
     name = models.CharField(_("姓名"), max_length=50)  # as published
+    # the 党小组 the member was in when published: the group ranking reads it (a later move does not re-rank)
+    party_group = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("党小组"))
     rank = models.PositiveIntegerField(_("名次"))
     points = models.DecimalField(_("积分"), max_digits=6, decimal_places=1)
     stars = models.PositiveSmallIntegerField(_("星级"))

@@ -86,7 +86,7 @@ def publish(*, org, year, by, note=""):
     """Freeze `org`'s year board as its members are shown it (Issue 双积分: a published result is a snapshot that
     later edits cannot change silently). Republishing is a new publication with a note saying why."""
     from . import board as boards
-    from .models import Publication, PublishedResult
+    from .models import Publication
 
     if not user_can(by, CHANGE, org):
         raise PermissionDenied
@@ -96,10 +96,44 @@ def publish(*, org, year, by, note=""):
     members = boards.members_of(org, by)
     if members.count() > boards.BOARD_LIMIT:
         raise ValidationError(_("积分按党支部公示：该组织党员过多，请在党支部公示"))
-    rows = boards.rows(members, year)
     with transaction.atomic():
-        publication = Publication.objects.create(organization=org, year=year, published_by=by, note=note[:200])
-        PublishedResult.objects.bulk_create([
-            PublishedResult(publication=publication, member=r.member, name=r.member.name, rank=r.rank, points=r.points,
-                            stars=r.stars) for r in rows])
+        return _freeze(org, year, by, note, boards.rows(members, year))
+
+
+def _freeze(org, year, by, note, rows):
+    from .models import Publication, PublishedResult
+
+    publication = Publication.objects.create(organization=org, year=year, published_by=by, note=note[:200])
+    PublishedResult.objects.bulk_create([
+        PublishedResult(publication=publication, member=r.member, name=r.member.name, rank=r.rank, points=r.points,
+                        stars=r.stars, party_group_id=r.member.party_group_id) for r in rows], batch_size=5000)
     return publication
+
+
+def publish_unpublished_branches(*, org, year, by):
+    """Every branch under `org` that has not published `year` yet, published at once with one computation of all
+    their members' points (a 党委's year-end 评星 over thousands of branches: 5,000 single publications would each
+    recompute). Returns how many branches were published."""
+    from dangjian.members.models import Member
+    from dangjian.orgs.models import Organization
+
+    from . import board as boards
+    from . import engine
+    from .models import Publication
+
+    if not user_can(by, CHANGE, org):
+        raise PermissionDenied
+    branches = {b.pk: b for b in Organization.objects.visible_to(by, CHANGE).filter(
+        path__startswith=org.path, kind=OrgKind.BRANCH).exclude(
+        pk__in=Publication.objects.filter(year=year).values("organization"))}
+    if not branches:
+        return 0
+    members = boards.members_of(org, by).filter(organization__in=list(branches))
+    totals = engine.year_points(Member.objects.filter(pk__in=members.values("pk")), year, scan=True)
+    by_branch = {}
+    for m in members.iterator(chunk_size=5000):
+        by_branch.setdefault(m.organization_id, []).append(m)
+    with transaction.atomic():
+        for pk, people in by_branch.items():
+            _freeze(branches[pk], year, by, "", boards.rows(people, year, totals))
+    return len(by_branch)

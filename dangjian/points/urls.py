@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/<int:org_pk>/rules/", views.rules, name="rules"),
     path("org/<int:org_pk>/rules/<int:rule_pk>/", views.override, name="override"),
     path("org/<int:org_pk>/approvals/", views.approvals, name="approvals"),
+    path("org/<int:org_pk>/groups/", views.group_ranking, name="groups"),
     path("org/<int:org_pk>/publish/", views.publish, name="publish"),
     path("org/<int:org_pk>/published/", views.published, name="published"),
     path("member/<int:pk>/", views.ledger, name="ledger"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_POST
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from dangjian.orgs.models import Organization, OrgKind
 from dangjian.reminders.models import Reminder
 
 from . import board as boards
-from . import engine, services
+from . import engine, groups, services
 from .forms import DecisionForm, ManualItemForm, PointRuleOverrideForm, YearForm
 from .models import ItemStatus, ManualItem, PointRule, Publication
 
@@ -283,3 +284,20 @@ def published(request, org_pk):
         "org": publication.organization, "form": form, "year": year, "publication": publication, "results": results,
         "mine": mine["pk"] if mine else None, "sees_now": user_can(request.user, "view", publication.organization),
         "history": Publication.objects.filter(organization=publication.organization, year=year)[1:10]})
+
+
+@login_required
+def group_ranking(request, org_pk):
+    """星级党小组: the groups under an organization ranked by their published year — inside a branch, or across a
+    whole company for a 党委."""
+    org = _org(request, org_pk)
+    form, year = _year(request)
+    rows = groups.ranking(groups.groups_under(org, request.user), year)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    step = Organization.steplen
+    branches = dict(Organization.objects.filter(path__in={r.group.path[:-step] for r in page.object_list})
+                    .values_list("path", "name"))
+    for r in page.object_list:
+        r.branch = branches.get(r.group.path[:-step], "")
+    return render(request, "points/groups.html", {"org": org, "form": form, "year": year, "page": page,
+                                                  "total": len(rows), "query": f"year={year}"})

@@ -1,0 +1,83 @@
+"""星级党小组 (seed 003: "双积分+双评星" — members' points and the 星级党小组 competition are one project).
+
+A group's score for a year is read from what the branches published (the figures members were shown), never
+recomputed: 80 % the average of its members' published points, 20 % its monthly 党小组会 (months held with a
+quorate meeting, from the meeting tally, over the months of the year so far). Stars on the organization scale of
+RULES.md: ≥ 95 ★★★★★, 85 ★★★★, 75 ★★★, 65 ★★, 60 ★, below 60 后进. One grouped query for any number of groups."""
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef
+from django.utils import timezone
+
+from dangjian.meetings.models import MeetingTally
+from dangjian.orgs.models import Organization, OrgKind
+
+from .models import Publication, PublishedResult
+
+MEMBER_WEIGHT, MEETING_WEIGHT = Decimal("0.8"), Decimal("20")
+GROUP_STARS = [(Decimal(95), 5), (Decimal(85), 4), (Decimal(75), 3), (Decimal(65), 2), (Decimal(60), 1)]
+
+
+def group_stars(score):
+    return next((n for threshold, n in GROUP_STARS if score >= threshold), 0)
+
+
+@dataclass(frozen=True)
+class Group:
+    pk: int
+    name: str
+    path: str
+
+
+@dataclass
+class GroupRow:
+    rank: int
+    group: Group
+    members: int
+    average: Decimal
+    months_held: int
+    months_due: int
+    score: Decimal
+    stars: int
+
+
+def latest_publications(year):
+    """Each organization's latest publication of `year` (a republication replaces the earlier one)."""
+    newer = Publication.objects.filter(organization=OuterRef("organization"), year=year, pk__gt=OuterRef("pk"))
+    return Publication.objects.filter(year=year).filter(~Exists(newer))
+
+
+def ranking(groups, year, today=None):
+    """[GroupRow] for the groups of the `groups` queryset whose branch has published `year`, best first."""
+    today = today or timezone.localdate()
+    due = 12 if year < today.year else (today.month if year == today.year else 0)
+    averages = {g: (n, avg) for g, n, avg in PublishedResult.objects.filter(
+        publication__in=latest_publications(year), party_group__in=groups.values("pk"))
+        .values("party_group").annotate(n=Count("id"), avg=Avg("points")).values_list("party_group", "n", "avg")}
+    held = dict(MeetingTally.objects.filter(
+        organization__in=groups.values("pk"), kind="group", held__gt=0,
+        month__gte=datetime.date(year, 1, 1), month__lte=datetime.date(year, 12, 31))
+        .values("organization").annotate(n=Count("month")).values_list("organization", "n"))
+    rows, tenth = [], Decimal("0.1")
+    for pk, name, path in groups.values_list("pk", "name", "path"):
+        if pk not in averages:
+            continue
+        n, avg = averages[pk]
+        avg = Decimal(avg).quantize(tenth, ROUND_HALF_UP)
+        months = min(held.get(pk, 0), due)
+        meetings = MEETING_WEIGHT * months / due if due else MEETING_WEIGHT
+        score = (avg * MEMBER_WEIGHT + meetings).quantize(tenth, ROUND_HALF_UP)
+        rows.append(GroupRow(0, Group(pk, name, path), n, avg, months, due, score, group_stars(score)))
+    rows.sort(key=lambda r: (-r.score, r.group.path))
+    rank, last = 0, None
+    for i, row in enumerate(rows, 1):
+        if row.score != last:
+            rank, last = i, row.score
+        row.rank = rank
+    return rows
+
+
+def groups_under(org, user):
+    return Organization.objects.visible_to(user).filter(path__startswith=org.path, kind=OrgKind.GROUP)
