@@ -265,6 +265,17 @@ def publish(request, org_pk):
 
 
 @login_required
+@require_POST
+def publish_branches(request, org_pk):
+    """A 党委's year-end 评星: every branch under it that has not published the year, published at once."""
+    org = _org(request, org_pk, CHANGE)
+    year = YearForm(request.POST).chosen()
+    n = services.publish_unpublished_branches(org=org, year=year, by=request.user)
+    messages.success(request, _("已公示 %(n)d 个党支部的 %(y)s 年度积分") % {"n": n, "y": year})
+    return redirect(f"{reverse('points:groups', args=[org.pk])}?year={year}")
+
+
+@login_required
 def published(request, org_pk):
     """What the organization published for the year — the frozen figures, and "变动" where the records have
     changed them since. Members of the organization read it; it is the board they are shown."""
@@ -300,4 +311,5 @@ def group_ranking(request, org_pk):
     for r in page.object_list:
         r.branch = branches.get(r.group.path[:-step], "")
     return render(request, "points/groups.html", {"org": org, "form": form, "year": year, "page": page,
-                                                  "total": len(rows), "query": f"year={year}"})
+                                                  "total": len(rows), "query": f"year={year}",
+                                                  "can_publish": org.kind != OrgKind.BRANCH and user_can(request.user, CHANGE, org)})

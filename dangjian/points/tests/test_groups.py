@@ -65,3 +65,15 @@ def test_a_committee_publishes_every_unpublished_branch_at_once_with_the_same_fi
     assert set(at_once) == {m.pk for m in world.members.a2 + world.members.b1} and set(one_by_one.values()) == {60}
     assert set(at_once.values()) == {60}
     assert publish_unpublished_branches(org=world.orgs.group, year=TODAY.year, by=admin) == 0
+
+
+def test_a_committee_admin_publishes_the_unpublished_branches_from_the_ranking_page(world, login):
+    from dangjian.points.models import Publication
+
+    url = reverse("points:publish_branches", args=[world.orgs.a.pk])
+    assert login(world.users.inspector).post(url, {"year": TODAY.year}).status_code == 404  # may not change A
+    admin = login(world.users.group_admin)
+    assert "公示全部未公示的党支部" in admin.get(reverse("points:groups", args=[world.orgs.a.pk])).content.decode()
+    assert admin.post(url, {"year": TODAY.year}).status_code == 302
+    assert set(Publication.objects.values_list("organization", flat=True)) == {world.orgs.a1.pk, world.orgs.a2.pk}
+    assert "公示全部" not in admin.get(reverse("points:groups", args=[world.orgs.a1.pk])).content.decode()  # a branch
