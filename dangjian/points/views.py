@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.views.decorators.http import require_POST
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import CHANGE
 from dangjian.core import rulebook
@@ -57,7 +57,7 @@ def board(request, org_pk):
     org = _org(request, org_pk)
     form, year = _year(request)
     members = boards.members_of(org, request.user)
-    groups = Organization.objects.visible_to(request.user).filter(path__startswith=org.path, kind=OrgKind.GROUP)
+    party_groups = groups.groups_under(org, request.user)
     group = request.GET.get("group", "")
     if group.isdigit():
         members = members.filter(party_group_id=group)
@@ -87,7 +87,7 @@ def board(request, org_pk):
              "series": [{"type": "bar", "data": [n for _l, n in distribution], "itemStyle": {"color": "#c8161d"},
                          "label": {"show": True, "position": "top"}}]}
     return render(request, "points/board.html", {
-        "org": org, "form": form, "year": year, "rows": shown, "total": len(rows), "groups": groups,
+        "org": org, "form": form, "year": year, "rows": shown, "total": len(rows), "groups": party_groups,
         "group": group, "star": star, "sort": request.GET.get("sort", ""), "chart": chart,
         "star_choices": [(str(n), "★" * n if n else _("不合格")) for n in range(5, -1, -1)],
         "publication": publication, "can_publish": user_can(request.user, CHANGE, org),
