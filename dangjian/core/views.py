@@ -182,16 +182,32 @@ def server_error(request):
     nothing was saved — load balancers and users retry it; anything else is the 500 page."""
     import sys
 
-    from django.db import InterfaceError, OperationalError
     from django.http import HttpResponse
     from django.template import loader
 
-    exc = sys.exc_info()[1]
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    if database_outage(sys.exc_info()[1]):
         response = HttpResponse(loader.render_to_string("503.html", request=None), status=503)
         response["Retry-After"] = "5"
         return response
     return HttpResponse(loader.render_to_string("500.html", request=None), status=500)
+
+
+def database_outage(exc):
+    """Whether `exc` comes from losing the database: the driver's error itself, an error raised while handling one
+    (its __context__), or Django refusing to go on in a transaction whose connection was dropped — a connection
+    found dead by the health check inside an atomic block raises "Cannot open a new connection in an atomic block",
+    a ProgrammingError with no driver error attached."""
+    from django.db import DatabaseError, InterfaceError, OperationalError, connections
+
+    seen = set()
+    e = exc
+    while e is not None and id(e) not in seen:
+        if isinstance(e, (OperationalError, InterfaceError)):
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return isinstance(exc, DatabaseError) and any(
+        getattr(c, "closed_in_transaction", False) for c in connections.all(initialized_only=True))
 
 
 def override_rule(request, *, org, form, existing, title, back):

@@ -195,6 +195,17 @@ def edit_member(browser, member, phone):
     return browser.post(path, {**form_fields(page, "phone"), "phone": phone})[0]
 
 
+def server_errors(cluster, most=3):
+    """The app servers' logged errors other than the expected 503s (each with the lines that follow it: gunicorn's
+    own tracebacks are multi-line), for a failure message that says what broke."""
+    found = []
+    for log in sorted(cluster.tmp.glob("gunicorn-*.log")):
+        lines = log.read_text(errors="replace").splitlines()
+        found += ["\n".join(lines[i:i + 30])[-4000:] for i, line in enumerate(lines)
+                  if "ERROR" in line and "Service Unavailable" not in line]
+    return "\n---\n".join(found[:most]) or "(nothing)"
+
+
 # --- load ---------------------------------------------------------------------------------------------------------
 
 def test_load_twenty_clients_through_nginx(cluster):
@@ -388,7 +399,7 @@ def test_postgresql_restarted_under_load_every_acknowledged_write_is_kept(cluste
             ("fault.pg_restart.refused_during", sum(s != 302 for s in during), "")])
     assert not lost, lost
     assert {s for _at, s in statuses} <= {302, 503}, "during a database restart the app answers 503 (retry), never 500, " \
-        "and nginx keeps both app servers (no 502)"
+        "and nginx keeps both app servers (no 502). The app servers logged:\n" + server_errors(cluster)
     assert after and all(s == 302 for s in after), sorted(set(after))  # recovered without restarting the app
 
 

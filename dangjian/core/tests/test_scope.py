@@ -95,3 +95,42 @@ def test_a_not_found_is_logged_with_its_request_id(db, client, caplog):
     record = next(r for r in caplog.records if r.name == "django.request")
     handler_filter.filter(record)
     assert response.status_code == 404 and record.request_id == "rid-404"
+
+
+def _raised(make):
+    try:
+        make()
+    except Exception as e:  # noqa: BLE001 — the test hands the raised exception to the classifier
+        return e
+
+
+def test_a_lost_database_is_told_from_a_bug_by_what_was_raised_and_while_handling_what():
+    """A database restart answers 503 (retry, nothing saved) whatever Django raised on top of the driver's error;
+    a programming error with no lost connection behind it stays a 500."""
+    from django.db import OperationalError, ProgrammingError
+    from django.db.transaction import TransactionManagementError
+
+    from dangjian.core.views import database_outage
+
+    def lost():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    def while_handling():
+        try:
+            lost()
+        except OperationalError:
+            raise TransactionManagementError("An error occurred in the current transaction.")
+
+    assert database_outage(_raised(lost))
+    assert database_outage(_raised(while_handling))
+    assert not database_outage(_raised(lambda: 1 / 0))
+    assert not database_outage(_raised(lambda: (_ for _ in ()).throw(ProgrammingError("syntax error"))))
+
+
+def test_a_connection_dropped_inside_a_transaction_is_an_outage(db, monkeypatch):
+    from django.db import ProgrammingError, connection
+
+    from dangjian.core.views import database_outage
+
+    monkeypatch.setattr(connection, "closed_in_transaction", True)
+    assert database_outage(ProgrammingError("Cannot open a new connection in an atomic block."))
