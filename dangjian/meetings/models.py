@@ -218,6 +218,9 @@ class Attendance(models.Model):
     # (党章: only 正式党员 vote; 预备党员 attend without a vote). Quorum and majorities read this, never
     # today's roster, so a later conversion or transfer cannot change a past verdict.
     voting = models.BooleanField(_("有表决权"), default=False)
+    # When the member signed in by scanning the meeting's QR code (the record of it, for "我的扫码签到" and for
+    # an inspection asking how attendance was taken); empty when the secretary marked the sheet.
+    checked_in_at = models.DateTimeField(_("扫码签到时间"), null=True, blank=True)
 
     objects = ScopedManager()
 

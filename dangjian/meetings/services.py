@@ -68,7 +68,7 @@ def save_attendance(meeting, attendance, expected):
     """Replace the meeting's attendance with `attendance` (member id → (status, reason)).
 
     Whether each person had a vote is kept from the row first written for them (the fact of the meeting
-    day); only people new to the list get it from their status now."""
+    day); only people new to the list get it from their status now. A QR sign-in time is kept likewise."""
     allowed = dict(expected.values_list("pk", "status"))
     strangers = set(attendance) - set(allowed)
     if strangers:
@@ -81,10 +81,13 @@ def save_attendance(meeting, attendance, expected):
             errors[member_id] = _("请假须填写事由")
     if errors:
         raise AttendanceErrors(errors)
-    known = dict(meeting.attendance.values_list("member_id", "voting"))
+    known = {m: (voting, at) for m, voting, at in meeting.attendance.values_list("member_id", "voting", "checked_in_at")}
     rows = [Attendance(meeting=meeting, member_id=member_id, status=status,
                        reason=(reason or "").strip() if status == AttendanceStatus.LEAVE else "",
-                       voting=known.get(member_id, has_vote(meeting.kind, allowed[member_id])))
+                       voting=known[member_id][0] if member_id in known else has_vote(meeting.kind, allowed[member_id]),
+                       # a QR sign-in stays a fact of the meeting while the sheet still says present
+                       checked_in_at=known[member_id][1] if member_id in known and status == AttendanceStatus.PRESENT
+                       else None)
             for member_id, (status, reason) in attendance.items()]
     Attendance.objects.filter(meeting=meeting).delete()
     Attendance.objects.bulk_create(rows)

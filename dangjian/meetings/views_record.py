@@ -192,12 +192,14 @@ def checkin(request, token):
     done = False
     if problem is None and request.method == "POST":
         existing = Attendance.objects.filter(meeting=meeting, member=member).first()
+        now = timezone.now()
         if existing is None:
             Attendance.objects.create(meeting=meeting, member=member, status=AttendanceStatus.PRESENT,
-                                      voting=services.has_vote(meeting.kind, member.status))
-        elif existing.status != AttendanceStatus.PRESENT:
+                                      voting=services.has_vote(meeting.kind, member.status), checked_in_at=now)
+        elif existing.status != AttendanceStatus.PRESENT or existing.checked_in_at is None:
             existing.status, existing.reason = AttendanceStatus.PRESENT, ""
-            existing.save(update_fields=["status", "reason"])
+            existing.checked_in_at = existing.checked_in_at or now  # the first scan is the sign-in
+            existing.save(update_fields=["status", "reason", "checked_in_at"])
         done = True
     return render(request, "meetings/checkin.html", {"meeting": meeting if due else None, "problem": problem,
                                                      "done": done})

@@ -155,10 +155,12 @@ def me(request):
     led = engine.ledger(member, year)
     attended = (Attendance.objects.filter(member=member, meeting__status=MeetingStatus.HELD)
                 .select_related("meeting").order_by("-meeting__held_on", "-meeting_id")[:10])
+    scanned = (Attendance.objects.filter(member=member, checked_in_at__isnull=False)
+               .select_related("meeting").order_by("-checked_in_at")[:5])
     unread = Reminder.objects.filter(user=request.user, read_at__isnull=True)
     return render(request, "points/me.html", {
         "member": member, "year": year, "ledger": led, "recent_lines": list(reversed(led.lines))[:8],
-        "attended": attended, "unread": unread.count(), "reminders": unread.order_by("-level", "due_on")[:3],
+        "attended": attended, "scanned": scanned, "unread": unread.count(), "reminders": unread.order_by("-level", "due_on")[:3],
         "published": Publication.objects.filter(organization_id=member.organization_id, year=year).exists()})
 
 

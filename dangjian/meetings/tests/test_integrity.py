@@ -124,7 +124,9 @@ def test_a_member_signs_in_by_qr_code_on_the_day(world, login):
     assert not Attendance.objects.filter(meeting=m).exists()  # opening the link changes nothing
     assert "签到成功" in member.post(link).content.decode()
     row = Attendance.objects.get(meeting=m, member=world.members.me)
-    assert row.status == "present" and row.voting
+    assert row.status == "present" and row.voting and row.checked_in_at is not None
+    mine = member.get(reverse("points:me")).content.decode()
+    assert "我的扫码签到" in mine and "计划中的党员大会" in mine  # 我的 lists the sign-in with its time
     live = login(world.users.secretary).get(reverse("meetings:live", args=[m.pk])).content.decode()
     assert "已签到 1 / 应到 4" in live
 
@@ -170,6 +172,7 @@ def test_saving_a_planned_meeting_as_held_keeps_the_sign_ins(world, login):
     present = set(Attendance.objects.filter(meeting=m, status="present").values_list("member_id", flat=True))
     assert present == {world.members.me.pk}
     assert Attendance.objects.filter(meeting=m).count() == 4  # everyone due is on the record, 3 absent
+    assert Attendance.objects.get(meeting=m, member=world.members.me).checked_in_at is not None  # still a QR sign-in
 
 
 @pytest.mark.parametrize("name,content,ok", [
