@@ -75,6 +75,7 @@ def board(request, org_pk):
         if not user_can(request.user, "export", org):
             raise Http404
         return _board_xlsx(org, year, shown)
+    boards.mark_arrivals(shown, year, request.user)
     publication = Publication.objects.filter(organization=org, year=year).first()
     if publication is not None:  # the published figure beside today's, "变动" where they differ
         published = {r.member_id: r for r in publication.results.all()}
@@ -93,6 +94,7 @@ def board(request, org_pk):
         "publication": publication, "can_publish": user_can(request.user, CHANGE, org),
         "keep": {k: request.GET[k] for k in ("group", "star", "sort") if request.GET.get(k)},
         "can_export": user_can(request.user, "export", org),
+        "departures": boards.departures(org, request.user, year) if not (group or star) else [],
         "pending": ManualItem.objects.visible_to(request.user).filter(
             status=ItemStatus.PENDING, member__organization__path__startswith=org.path).count(),
         "average": round(sum(r.points for r in rows) / len(rows), 1) if rows else None})

@@ -128,3 +128,24 @@ def test_a_committee_of_thousands_asks_for_a_branch_instead_of_one_huge_board(wo
     assert page.context["too_many"] == 10 and "请选择下级组织" in body
     assert reverse("points:board", args=[world.orgs.a.pk]) in body and reverse("points:board", args=[world.orgs.b.pk]) in body
     assert client.get(reverse("points:board", args=[world.orgs.a1.pk])).context["rows"]  # a branch is one board
+
+
+def test_members_who_moved_this_year_keep_their_points_and_the_boards_say_where(world, login, records):
+    """A2's members earned a 主题党日 point in January; one moves to A1 in March, another leaves the system. A1's
+    board ranks the newcomer with the point earned in A2 and says where from; A2's board lists both departures
+    with what they earned, outside its ranking; a secretary of A1 sees nothing of A2's departures."""
+    from dangjian.members.services import transfer_member
+
+    mover, leaver = world.members.a2[0], world.members.a2[1]
+    day = datetime.date(THIS_YEAR, 3, 1)
+    transfer_member(member=mover, on=day, by=world.users.group_admin, to_org=world.orgs.a1)
+    transfer_member(member=leaver, on=day, by=world.users.group_admin, external_org="某市某局机关党委")
+    secretary = login(world.users.secretary).get(reverse("points:board", args=[world.orgs.a1.pk]))
+    row = next(r for r in secretary.context["rows"] if r.member == mover)
+    assert row.points == 61 and row.arrived.from_org == world.orgs.a2  # 60 + the 主题党日 in A2
+    assert "3月1日由第二党支部转入" in secretary.content.decode()
+    assert secretary.context["departures"] == []
+    admin = login(world.users.group_admin).get(reverse("points:board", args=[world.orgs.a2.pk]))
+    gone = {d.member: (d.where, d.points) for d in admin.context["departures"]}
+    assert gone == {mover: ("转至 第一党支部", 61), leaver: ("转出至 某市某局机关党委", 61)}
+    assert mover not in [r.member for r in admin.context["rows"]] and "本年度调离的党员" in admin.content.decode()
