@@ -38,15 +38,16 @@ def members_of(org, user):
             .select_related("organization", "party_group"))
 
 
-def rows(members, year, totals=None):
-    """[Row] ranked by points (ties share a rank), then by name; `totals` when already computed for them."""
+def rows(members, year, totals=None, until=None):
+    """[Row] ranked by points (ties share a rank), then by name; `totals` when already computed for them; `until`:
+    the year up to that day (a quarter's figures)."""
     people = list(members)
     if totals is None:
         # A branch's few dozen: their ids, not the scoped query again inside each of the statement's pieces
         # (planning that cost more than running it: 14 ms of a 20-member board's 18). Hundreds: the query (a list
         # of 1,428 ids in every piece plans slower still).
         few = Member.objects.filter(pk__in=[m.pk for m in people]) if len(people) <= 300 else members
-        totals = engine.year_points(few, year)
+        totals = engine.year_points(few, year, until=until)
     people.sort(key=lambda m: (-totals.get(m.pk, 0), m.name_initials, m.pk))
     out, rank, last = [], 0, None
     for i, m in enumerate(people, 1):

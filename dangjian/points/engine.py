@@ -54,13 +54,22 @@ def tenths(points):
     return int(points * 10)
 
 
-def _year(year):
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+def _year(year, until=None):
+    """The dates a year's points count: the whole year, or up to `until` (a quarter's end: 截至本季度累计)."""
+    end = datetime.date(year, 12, 31)
+    return datetime.date(year, 1, 1), min(end, until) if until else end
 
 
-def _records(rule, year):
-    """The records `rule` scores in `year`, as (queryset, member field, date field)."""
-    start, end = _year(year)
+def quarter_end(year, quarter):
+    """The last day of `quarter` (1–4) of `year`; None for the whole year."""
+    if not quarter:
+        return None
+    return datetime.date(year + quarter // 4, quarter * 3 % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def _records(rule, year, until=None):
+    """The records `rule` scores in `year` (up to `until`), as (queryset, member field, date field)."""
+    start, end = _year(year, until)
     if rule.source == Source.HOST:
         qs = Meeting.objects.filter(status=MeetingStatus.HELD, held_on__gte=start, held_on__lte=end, host__isnull=False)
         return (qs.filter(kind=rule.meeting_kind) if rule.meeting_kind else qs), "host", "held_on"
@@ -84,12 +93,12 @@ def _governed(prefix, include, exclude, root):
     return q
 
 
-def _piece(rule, include, exclude, root, members, year, scan):
+def _piece(rule, include, exclude, root, members, year, scan, until):
     """A queryset of (mid, pts) rows — member id and points in tenths — for `rule` over its subtree."""
     if rule.source == Source.BASE:
         return (members.filter(_governed("", include, exclude, root)).order_by()
                 .values(mid=F("pk")).annotate(pts=Value(tenths(rule.points), output_field=IntegerField())))
-    qs, who, when = _records(rule, year)
+    qs, who, when = _records(rule, year, until)
     mine = F(f"{who}_id")
     if scan and connections[members.db].vendor == "sqlite":
         # `+ 0` keeps SQLite from driving the join by the member index (a lookup per member per rule); it walks
@@ -105,11 +114,11 @@ def _piece(rule, include, exclude, root, members, year, scan):
     return qs.values(mid=F(who), bucket=TRUNC[rule.cap_period](when)).annotate(pts=bounded)
 
 
-def year_points(members, year, scan=False):
+def year_points(members, year, scan=False, until=None):
     """{member id: points (Decimal)} for every member of the `members` queryset, in one statement. Members no rule
     scores (a rulebook with the base switched off, no records) are absent from the result: read it with .get(pk, 0).
     `scan`: the members are most of the database (a whole group) — read the year's records rather than each
-    member's."""
+    member's. `until`: only the records up to that day (a quarter's publication: the year so far)."""
     defaults_present()
     members = members.order_by()
     roots = members.values_list(Substr("organization__path", 1, Organization.steplen), flat=True).distinct()
@@ -117,9 +126,9 @@ def year_points(members, year, scan=False):
     for root in Organization.objects.filter(path__in=list(roots)):
         for rule, include, exclude in rulebook.groups(PointRule.objects.all(), root):
             if rule.enabled:
-                pieces.append(_piece(rule, include, exclude, root, members, year, scan).query.sql_with_params())
+                pieces.append(_piece(rule, include, exclude, root, members, year, scan, until).query.sql_with_params())
     # approved manual items (表彰、先锋岗、违纪扣分…): no rulebook, their own approved points
-    start, end = _year(year)
+    start, end = _year(year, until)
     approved = (ManualItem.objects.filter(status=ItemStatus.APPROVED, on__gte=start, on__lte=end,
                                           member__in=members.values("pk")).order_by()
                 .values(mid=F("member")).annotate(pts=Cast(Round(Sum("points") * 10), IntegerField())))
@@ -182,8 +191,9 @@ def _bucket(on, period):
     return (on.year,)
 
 
-def ledger(member, year):
-    """Every line of `member`'s points for `year`, in date order, each with its record and the cap that cut it."""
+def ledger(member, year, until=None):
+    """Every line of `member`'s points for `year` (up to `until`), in date order, each with its record and the cap
+    that cut it."""
     rules = rules_for(member.organization)
     start, _end = _year(year)
     found = []
@@ -192,7 +202,7 @@ def ledger(member, year):
     for rule in rules.values():
         if rule.source == Source.BASE:
             continue
-        qs, who, _when = _records(rule, year)
+        qs, who, _when = _records(rule, year, until)
         if rule.source == Source.HOST:
             found += [(m.held_on, m.pk, rule, m) for m in qs.filter(host=member)]
         else:
@@ -213,7 +223,7 @@ def ledger(member, year):
             if counted != raw:
                 note = _("已达%(p)s上限 %(c)s 分") % {"p": rule.get_cap_period_display(), "c": rule.cap}
         out.lines.append(Line(on, rule.item, rule.get_category_display(), rule.source, counted, raw, record, note))
-    start, end = _year(year)
+    start, end = _year(year, until)
     for item in ManualItem.objects.filter(member=member, status=ItemStatus.APPROVED, on__gte=start, on__lte=end):
         out.lines.append(Line(item.on, item.get_category_display(), _("人工申报（已审批）"), "manual", item.points,
                               item.points, item))

@@ -18,9 +18,17 @@ class YearForm(forms.Form):
         "min_value": _("年份不能早于 %(limit_value)s 年"), "max_value": _("年份不能晚于 %(limit_value)s 年"),
         "invalid": _("请输入四位数的年份")})
 
+    quarter = forms.TypedChoiceField(label=_("期间"), required=False, coerce=int, empty_value=None, choices=[
+        ("", _("全年")), (1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))],
+        error_messages={"invalid_choice": _("季度只能是 1–4")})
+
     def chosen(self):
         today = timezone.localdate().year
         return (self.cleaned_data.get("year") or today) if self.is_valid() else today
+
+    def period(self):
+        """(year, quarter or None): a quarter means the year up to that quarter's end (累计)."""
+        return self.chosen(), self.cleaned_data.get("quarter") if self.is_valid() else None
 
 
 class PointRuleOverrideForm(forms.ModelForm):

@@ -44,9 +44,11 @@ class GroupRow:
 
 
 def latest_publications(year):
-    """Each organization's latest publication of `year` (a republication replaces the earlier one)."""
-    newer = Publication.objects.filter(organization=OuterRef("organization"), year=year, pk__gt=OuterRef("pk"))
-    return Publication.objects.filter(year=year).filter(~Exists(newer))
+    """Each organization's latest publication of `year` (a republication replaces the earlier one); the year's,
+    not a quarter's: 星级党小组 is awarded on the year."""
+    newer = Publication.objects.filter(organization=OuterRef("organization"), year=year, quarter__isnull=True,
+                                       pk__gt=OuterRef("pk"))
+    return Publication.objects.filter(year=year, quarter__isnull=True).filter(~Exists(newer))
 
 
 def ranking(groups, year, today=None):

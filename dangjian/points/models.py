@@ -147,16 +147,25 @@ class ManualItem(models.Model):
         return abs(self.points) >= LARGE_ITEM
 
 
+def period_label(year, quarter=None):
+    return _("%(y)s年第%(q)s季度（累计）") % {"y": year, "q": quarter} if quarter else _("%(y)s年度") % {"y": year}
+
+
 class Publication(models.Model):
-    """A branch's year results as published to its members: a frozen snapshot (PublishedResult rows) that later
-    edits of the records do not change — the board shows "变动" beside a figure that differs now. Republishing
-    adds a new publication (the older ones stay, and the change log has who published when)."""
+    """A branch's year (or quarter) results as published to its members: a frozen snapshot (PublishedResult rows)
+    that later edits of the records do not change — the board shows "变动" beside a figure that differs now.
+    Republishing adds a new publication (the older ones stay, and the change log has who published when).
+
+    A quarter's publication (RULES.md: "published quarterly or yearly") is the year so far — base score and every
+    item up to the quarter's last day — so the four quarters lead up to the year's figure; the stars are the year's
+    and are awarded by the year's publication."""
 
     scope_path = "organization__path"
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="point_publications",
                                      verbose_name=_("公示组织"))
     year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True, help_text=_("留空为年度公示"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("公示人"))
     published_at = models.DateTimeField(_("公示时间"), auto_now_add=True)
@@ -169,9 +178,16 @@ class Publication(models.Model):
         verbose_name_plural = _("积分公示")
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["organization", "year", "-published_at"], name="point_pub_latest")]
+        constraints = [models.CheckConstraint(condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
+                                              name="point_pub_quarter")]
 
     def __str__(self):
-        return f"{self.organization} {self.year}"
+        return f"{self.organization} {self.period_label}"
+
+    @property
+    def period_label(self):
+        return period_label(self.year, self.quarter)
+
 
     @classmethod
     def self_scope_q(cls, mine):

@@ -82,28 +82,32 @@ def decide(*, item, by, approve, note=""):
     return item
 
 
-def publish(*, org, year, by, note=""):
-    """Freeze `org`'s year board as its members are shown it (Issue 双积分: a published result is a snapshot that
-    later edits cannot change silently). Republishing is a new publication with a note saying why."""
+def publish(*, org, year, by, note="", quarter=None):
+    """Freeze `org`'s year board — or the year up to a quarter's end — as its members are shown it (Issue 双积分: a
+    published result is a snapshot that later edits cannot change silently). Republishing the same period is a new
+    publication with a note saying why."""
     from . import board as boards
     from .models import Publication
 
     if not user_can(by, CHANGE, org):
         raise PermissionDenied
-    earlier = Publication.objects.filter(organization=org, year=year).exists()
+    earlier = Publication.objects.filter(organization=org, year=year, quarter=quarter).exists()
     if earlier and not note.strip():
         raise ValidationError({"note": _("重新公示须写明原因")})
     members = boards.members_of(org, by)
     if members.count() > boards.BOARD_LIMIT:
         raise ValidationError(_("积分按党支部公示：该组织党员过多，请在党支部公示"))
+    from .engine import quarter_end
+
     with transaction.atomic():
-        return _freeze(org, year, by, note, boards.rows(members, year))
+        return _freeze(org, year, by, note, boards.rows(members, year, until=quarter_end(year, quarter)), quarter)
 
 
-def _freeze(org, year, by, note, rows):
+def _freeze(org, year, by, note, rows, quarter=None):
     from .models import Publication, PublishedResult
 
-    publication = Publication.objects.create(organization=org, year=year, published_by=by, note=note[:200])
+    publication = Publication.objects.create(organization=org, year=year, quarter=quarter, published_by=by,
+                                             note=note[:200])
     PublishedResult.objects.bulk_create([
         PublishedResult(publication=publication, member=r.member, name=r.member.name, rank=r.rank, points=r.points,
                         stars=r.stars, party_group_id=r.member.party_group_id) for r in rows], batch_size=5000)
@@ -111,7 +115,7 @@ def _freeze(org, year, by, note, rows):
 
 
 def publish_unpublished_branches(*, org, year, by):
-    """Every branch under `org` that has not published `year` yet, published at once with one computation of all
+    """Every branch under `org` that has not published `year` (the year's publication) yet, published at once with one computation of all
     their members' points (a 党委's year-end 评星 over thousands of branches: 5,000 single publications would each
     recompute). Returns how many branches were published."""
     from dangjian.members.models import Member
@@ -125,7 +129,7 @@ def publish_unpublished_branches(*, org, year, by):
         raise PermissionDenied
     branches = {b.pk: b for b in Organization.objects.visible_to(by, CHANGE).filter(
         path__startswith=org.path, kind=OrgKind.BRANCH).exclude(
-        pk__in=Publication.objects.filter(year=year).values("organization"))}
+        pk__in=Publication.objects.filter(year=year, quarter__isnull=True).values("organization"))}
     if not branches:
         return 0
     members = boards.members_of(org, by).filter(organization__in=list(branches))

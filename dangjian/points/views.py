@@ -30,7 +30,7 @@ from dangjian.reminders.models import Reminder
 from . import board as boards
 from . import engine, groups, services
 from .forms import DecisionForm, ManualItemForm, PointRuleOverrideForm, YearForm
-from .models import ItemStatus, ManualItem, PointRule, Publication
+from .models import ItemStatus, ManualItem, PointRule, Publication, period_label
 
 
 def _org(request, pk, action="view"):
@@ -55,7 +55,9 @@ def index(request):
 @login_required
 def board(request, org_pk):
     org = _org(request, org_pk)
-    form, year = _year(request)
+    form = YearForm(request.GET or None)
+    year, quarter = form.period()
+    until = engine.quarter_end(year, quarter)
     members = boards.members_of(org, request.user)
     party_groups = groups.groups_under(org, request.user)
     group = request.GET.get("group", "")
@@ -66,7 +68,7 @@ def board(request, org_pk):
         children = Organization.objects.visible_to(request.user).filter(path__startswith=org.path, depth=org.depth + 1)
         return render(request, "points/board.html", {"org": org, "form": form, "year": year, "too_many": size,
                                                      "children": children.order_by("path")})
-    rows = boards.rows(members, year)
+    rows = boards.rows(members, year, until=until)
     star = request.GET.get("star", "")
     shown = [r for r in rows if str(r.stars) == star] if star.isdigit() else rows
     if request.GET.get("sort") == "name":
@@ -74,9 +76,9 @@ def board(request, org_pk):
     if request.GET.get("format") == "xlsx":
         if not user_can(request.user, "export", org):
             raise Http404
-        return _board_xlsx(org, year, shown)
+        return _board_xlsx(org, year, shown, quarter)
     boards.mark_arrivals(shown, year, request.user)
-    publication = Publication.objects.filter(organization=org, year=year).first()
+    publication = Publication.objects.filter(organization=org, year=year, quarter=quarter).first()
     if publication is not None:  # the published figure beside today's, "变动" where they differ
         published = {r.member_id: r for r in publication.results.all()}
         for r in shown:
@@ -88,11 +90,13 @@ def board(request, org_pk):
              "series": [{"type": "bar", "data": [n for _l, n in distribution], "itemStyle": {"color": "#c8161d"},
                          "label": {"show": True, "position": "top"}}]}
     return render(request, "points/board.html", {
-        "org": org, "form": form, "year": year, "rows": shown, "total": len(rows), "groups": party_groups,
+        "org": org, "form": form, "year": year, "quarter": quarter, "with_quarter": True,
+        "period": period_label(year, quarter), "rows": shown, "total": len(rows), "groups": party_groups,
         "group": group, "star": star, "sort": request.GET.get("sort", ""), "chart": chart,
         "star_choices": [(str(n), "★" * n if n else _("不合格")) for n in range(5, -1, -1)],
         "publication": publication, "can_publish": user_can(request.user, CHANGE, org),
         "keep": {k: request.GET[k] for k in ("group", "star", "sort") if request.GET.get(k)},
+        "query": f"year={year}" + (f"&quarter={quarter}" if quarter else ""),
         "can_export": user_can(request.user, "export", org),
         "departures": boards.departures(org, request.user, year) if not (group or star) else [],
         "pending": ManualItem.objects.visible_to(request.user).filter(
@@ -100,21 +104,22 @@ def board(request, org_pk):
         "average": round(sum(r.points for r in rows) / len(rows), 1) if rows else None})
 
 
-def _board_xlsx(org, year, rows):
+def _board_xlsx(org, year, rows, quarter=None):
     from openpyxl import Workbook
 
+    period = period_label(year, quarter)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("党员积分")
-    ws.append(text_row(ws, [f"{org.name} {year}年度党员积分"]))
-    ws.append(["名次", "姓名", "所在党组织", "党小组", "积分", "星级"])
+    ws.append(text_row(ws, [f"{org.name} {period}党员积分"]))
+    ws.append(["名次", "姓名", "所在党组织", "党小组", "积分"] + ([] if quarter else ["星级"]))
     for r in rows:
         m = r.member
         ws.append(text_row(ws, [r.rank, m.name, m.organization.name, m.party_group.name if m.party_group else "",
-                                float(r.points), r.star_text]))
+                                float(r.points)] + ([] if quarter else [r.star_text])))
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{org.name}{year}年度党员积分.xlsx')}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{org.name}{period}党员积分.xlsx')}"
     return response
 
 
@@ -163,7 +168,7 @@ def me(request):
     return render(request, "points/me.html", {
         "member": member, "year": year, "ledger": led, "recent_lines": list(reversed(led.lines))[:8],
         "attended": attended, "scanned": scanned, "unread": unread.count(), "reminders": unread.order_by("-level", "due_on")[:3],
-        "published": Publication.objects.filter(organization_id=member.organization_id, year=year).exists()})
+        "published": Publication.objects.filter(organization_id=member.organization_id, year=year).first()})
 
 
 @login_required
@@ -257,15 +262,15 @@ def approvals(request, org_pk):
 @require_POST
 def publish(request, org_pk):
     org = _org(request, org_pk, CHANGE)
-    form = YearForm(request.POST)
-    year = form.chosen()
+    year, quarter = YearForm(request.POST).period()
+    query = f"?year={year}" + (f"&quarter={quarter}" if quarter else "")
     try:
-        services.publish(org=org, year=year, by=request.user, note=request.POST.get("note", ""))
+        services.publish(org=org, year=year, quarter=quarter, by=request.user, note=request.POST.get("note", ""))
     except ValidationError as e:
         messages.error(request, e.messages[0])
-        return redirect(f"{reverse('points:board', args=[org.pk])}?year={year}")
-    messages.success(request, _("已公示 %(y)s 年度积分，本组织党员可以查看") % {"y": year})
-    return redirect(f"{reverse('points:published', args=[org.pk])}?year={year}")
+        return redirect(reverse("points:board", args=[org.pk]) + query)
+    messages.success(request, _("已公示%(p)s积分，本组织党员可以查看") % {"p": period_label(year, quarter)})
+    return redirect(reverse("points:published", args=[org.pk]) + query)
 
 
 @login_required
@@ -283,22 +288,25 @@ def publish_branches(request, org_pk):
 def published(request, org_pk):
     """What the organization published for the year — the frozen figures, and "变动" where the records have
     changed them since. Members of the organization read it; it is the board they are shown."""
-    form, year = _year(request)
-    publication = (Publication.objects.visible_to(request.user).filter(organization_id=org_pk, year=year)
+    form = YearForm(request.GET or None)
+    year, quarter = form.period()
+    period = {"form": form, "year": year, "quarter": quarter, "with_quarter": True, "period": period_label(year, quarter)}
+    publication = (Publication.objects.visible_to(request.user).filter(organization_id=org_pk, year=year, quarter=quarter)
                    .select_related("organization", "published_by").first())
     if publication is None:
-        org = _org(request, org_pk)  # 404 outside scope; in scope: nothing published for that year yet
-        return render(request, "points/published.html", {"org": org, "form": form, "year": year, "publication": None})
+        org = _org(request, org_pk)  # 404 outside scope; in scope: nothing published for that period yet
+        return render(request, "points/published.html", {"org": org, "publication": None, **period})
     results = list(publication.results.all())
-    now = engine.year_points(Member.objects.filter(pk__in=[r.member_id for r in results]), year)
+    now = engine.year_points(Member.objects.filter(pk__in=[r.member_id for r in results]), year,
+                             until=engine.quarter_end(year, quarter))
     for r in results:
         r.now = now.get(r.member_id, 0)
         r.changed = r.now != r.points
     mine = own_record(request.user)
     return render(request, "points/published.html", {
-        "org": publication.organization, "form": form, "year": year, "publication": publication, "results": results,
+        "org": publication.organization, "publication": publication, "results": results, **period,
         "mine": mine["pk"] if mine else None, "sees_now": user_can(request.user, "view", publication.organization),
-        "history": Publication.objects.filter(organization=publication.organization, year=year)[1:10]})
+        "history": Publication.objects.filter(organization=publication.organization, year=year, quarter=quarter)[1:10]})
 
 
 @login_required

@@ -8,8 +8,8 @@ class BoardRowSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="姓名")
     organization = serializers.IntegerField(source="organization_id", help_text="所在党组织 id")
     organization_name = serializers.CharField(source="organization.name", help_text="所在党组织")
-    points = serializers.DecimalField(max_digits=7, decimal_places=1, help_text="年度积分")
-    stars = serializers.IntegerField(help_text="星级（0 为不合格）")
+    points = serializers.DecimalField(max_digits=7, decimal_places=1, help_text="年度积分（指定季度时为截至该季度末的累计积分）")
+    stars = serializers.IntegerField(allow_null=True, help_text="星级（0 为不合格；指定季度时为空：星级按年度评定）")
 
 
 class LineSerializer(serializers.Serializer):

@@ -16,18 +16,21 @@ from dangjian.points.models import PointRule
 from .serializers import BoardRowSerializer, LedgerSerializer, PointRuleSerializer
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=_("年度（默认今年）"))
+QUARTER = OpenApiParameter("quarter", OpenApiTypes.INT, enum=[1, 2, 3, 4],
+                           description=_("季度 1–4：截至该季度末的累计积分（不填为全年）"))
 ORG = OpenApiParameter("org", OpenApiTypes.INT, description=_("组织 id：该组织及其全部下级的在册党员"))
 
 
-def year_of(request):
+def period_of(request):
+    """(year, quarter or None) from the query, or a 400 naming the bad parameter."""
     form = YearForm(request.query_params)
     if not form.is_valid():
-        raise exceptions.ValidationError({"year": form.errors["year"]})
-    return form.chosen()
+        raise exceptions.ValidationError(form.errors)
+    return form.period()
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("党员年度积分"), parameters=[YEAR, ORG], responses={200: BoardRowSerializer(many=True)},
+    list=extend_schema(summary=_("党员年度积分"), parameters=[YEAR, QUARTER, ORG], responses={200: BoardRowSerializer(many=True)},
                        description=_("本人管辖范围内的在册党员及其年度积分、星级，按组织和姓名排序分页；积分由记录计算。")),
     retrieve=extend_schema(summary=_("党员积分明细"), parameters=[YEAR], responses={200: LedgerSerializer},
                            description=_("每一行：日期、积分项目、依据的会议、计入分值和封顶说明。")),
@@ -41,7 +44,7 @@ class PointsViewSet(ScopedReadOnlyViewSet):
         return super().get_queryset().on_roll().order_by("organization__path", "name_initials", "id")
 
     def list(self, request, *args, **kwargs):
-        year = year_of(request)
+        year, quarter = period_of(request)
         members = self.get_queryset()
         org = request.query_params.get("org")
         if org is not None:
@@ -50,14 +53,15 @@ class PointsViewSet(ScopedReadOnlyViewSet):
                 raise exceptions.ValidationError({"org": [_("组织不存在或不在您的管辖范围内")]})
             members = members.filter(organization__path__startswith=chosen.path)
         page = self.paginate_queryset(members)
-        totals = engine.year_points(Member.objects.filter(pk__in=[m.pk for m in page]), year)
+        totals = engine.year_points(Member.objects.filter(pk__in=[m.pk for m in page]), year,
+                                    until=engine.quarter_end(year, quarter))
         for m in page:
             m.points = totals.get(m.pk, 0)
-            m.stars = engine.stars(m.points)
+            m.stars = None if quarter else engine.stars(m.points)
         return self.get_paginated_response(BoardRowSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        year = year_of(request)
+        year, _quarter = period_of(request)
         member = get_object_or_404(self.get_queryset().model.objects.visible_to(request.user)
                                    .select_related("organization"), pk=kwargs["pk"])
         ledger = engine.ledger(member, year)

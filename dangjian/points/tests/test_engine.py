@@ -90,6 +90,14 @@ def test_random_records_give_the_same_totals_in_sql_and_in_the_ledger(world):
     for m in everyone:
         assert engine.ledger(m, YEAR).total == got.get(m.pk, 0), m.name
     assert len({got[m.pk] for m in everyone}) > 3  # the records made a difference
+    # a quarter's figures (the year up to its end) agree the same way, and stop at the quarter
+    until = engine.quarter_end(YEAR, 2)
+    assert until == datetime.date(YEAR, 6, 30) and engine.quarter_end(YEAR, 4) == datetime.date(YEAR, 12, 31)
+    half = engine.year_points(Member.objects.filter(pk__in=[m.pk for m in everyone]), YEAR, until=until)
+    for m in everyone:
+        led = engine.ledger(m, YEAR, until=until)
+        assert led.total == half.get(m.pk, 0) and all(line.on <= until for line in led.lines), m.name
+    assert half != got
 
 
 def test_stars_follow_the_thresholds_of_the_rules():

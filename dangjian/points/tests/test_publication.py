@@ -50,3 +50,33 @@ def test_members_read_their_branchs_publication_and_nobody_elses(world, login):
     outsider = login(world.users.outsider)
     assert outsider.get(reverse("points:published", args=[world.orgs.a1.pk])).status_code == 404
     assert outsider.get(reverse("points:publish", args=[world.orgs.a1.pk])).status_code == 405
+
+
+def test_a_quarter_is_published_as_the_year_so_far_and_later_quarters_do_not_mark_it_changed(world, login):
+    """RULES.md: published quarterly or yearly. A quarter's publication is the year up to the quarter's end; a
+    meeting in the next quarter is not a change to it; the year's publication stands apart (and 星级党小组 reads
+    only the year's)."""
+    from dangjian.points import groups
+
+    a1 = world.members.a1
+    for day in (datetime.date(YEAR, 1, 15), datetime.date(YEAR, 5, 10)):
+        meetings.record_meeting(host=world.orgs.a1, by=world.users.group_admin, fields={
+            "kind": "general_assembly", "topic": f"党员大会{day}", "held_on": day, "status": "held"},
+            attendance={m.pk: ("present", "") for m in a1})
+    secretary = login(world.users.secretary)
+    publish, board = (reverse(f"points:{n}", args=[world.orgs.a1.pk]) for n in ("publish", "board"))
+    first = secretary.get(board, {"year": YEAR, "quarter": 1})
+    assert {r.points for r in first.context["rows"]} == {Decimal(62)} and "星级分布" not in first.content.decode()
+    assert secretary.post(publish, {"year": YEAR, "quarter": 1}).status_code == 302
+    q1 = Publication.objects.get()
+    assert q1.quarter == 1 and {r.points for r in q1.results.all()} == {Decimal(62)}
+    page = secretary.get(reverse("points:published", args=[world.orgs.a1.pk]), {"year": YEAR, "quarter": 1})
+    body = page.content.decode()
+    assert f"{YEAR}年第1季度（累计）党员积分公示" in body and "变动" not in body.split("<tbody>")[1]
+    assert {r.points for r in secretary.get(board, {"year": YEAR}).context["rows"]} == {Decimal(64)}
+    assert secretary.get(board, {"year": YEAR}).context["publication"] is None  # the year is not published yet
+    secretary.post(publish, {"year": YEAR})  # the year's first publication needs no reason
+    assert Publication.objects.count() == 2 and not groups.latest_publications(YEAR).filter(quarter=1).exists()
+    secretary.post(publish, {"year": YEAR, "quarter": 1})  # the quarter again: a reason is required
+    assert Publication.objects.count() == 2
+    assert secretary.get(board, {"year": YEAR, "quarter": 5}).context["form"].errors["quarter"]
