@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from dangjian.meetings.api.views import MeetingViewSet
 from dangjian.members.api.views import MemberViewSet
 from dangjian.orgs.api.views import OrganizationViewSet
-from dangjian.points.api.views import PointRuleViewSet, PointsViewSet
+from dangjian.points.api.views import PointRuleViewSet, PointsViewSet, StarScaleViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrganizationViewSet, basename="org")
@@ -15,6 +15,7 @@ router.register("members", MemberViewSet, basename="member")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("points", PointsViewSet, basename="points")
 router.register("point-rules", PointRuleViewSet, basename="point-rule")
+router.register("star-scales", StarScaleViewSet, basename="star-scale")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

@@ -49,12 +49,13 @@ def rows(members, year, totals=None, until=None):
         few = Member.objects.filter(pk__in=[m.pk for m in people]) if len(people) <= 300 else members
         totals = engine.year_points(few, year, until=until)
     people.sort(key=lambda m: (-totals.get(m.pk, 0), m.name_initials, m.pk))
+    scales = engine.Scales()
     out, rank, last = [], 0, None
     for i, m in enumerate(people, 1):
         points = totals.get(m.pk, 0)
         if points != last:
             rank, last = i, points
-        out.append(Row(rank, m, points, engine.stars(points)))
+        out.append(Row(rank, m, points, scales.stars(points, m.organization.path)))
     return out
 
 

@@ -16,8 +16,12 @@ DEFAULTS = [
     ("host", "", "主持组织生活", "vanguard", "1", "3", "quarter", "本地做法：主持会议加分，每季度至多3分"),
 ]
 
-# Member stars by the year's points (RULES.md): below 60 不合格, then ★ from 60, ★★ 70, ★★★ 80, ★★★★ 90, ★★★★★ 96.
-STARS = [(Decimal("96"), 5), (Decimal("90"), 4), (Decimal("80"), 3), (Decimal("70"), 2), (Decimal("60"), 1)]
+# Where each star begins (RULES.md "Scoring, stars and grading"): members by their year's points — below 60 不合格,
+# ★ from 60, ★★ 70, ★★★ 80, ★★★★ 90, ★★★★★ 96; organizations (星级党小组) — below 60 后进, 60/65/75/85/95.
+STAR_SCALES = {
+    "member": (("60", "70", "80", "90", "96"), "RULES.md：<60 不合格，60–69 ★，70–79 ★★，80–89 ★★★，90–95 ★★★★，≥96 ★★★★★"),
+    "group": (("60", "65", "75", "85", "95"), "RULES.md：≥95 ★★★★★，85–94 ★★★★，75–84 ★★★，65–74 ★★，60–64 ★，<60 后进"),
+}
 
 
 def ensure_default_point_rules(PointRule):
@@ -26,3 +30,9 @@ def ensure_default_point_rules(PointRule):
         PointRule.objects.get_or_create(organization=None, source=source, meeting_kind=kind, defaults={
             "item": item, "category": category, "points": Decimal(points), "cap": Decimal(cap) if cap else None,
             "cap_period": cap_period, "basis": basis})
+
+
+def ensure_default_star_scales(StarScale):
+    for of, (steps, basis) in STAR_SCALES.items():
+        StarScale.objects.get_or_create(organization=None, of=of, defaults={
+            **dict(zip(("one", "two", "three", "four", "five"), map(Decimal, steps))), "basis": basis})

@@ -13,6 +13,7 @@ Attendance is one row per meeting and member, so a joint activity of several org
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connections
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum, Value
@@ -24,8 +25,8 @@ from dangjian.core import rulebook
 from dangjian.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from dangjian.orgs.models import Organization
 
-from .defaults import STARS, ensure_default_point_rules
-from .models import CapPeriod, ItemStatus, ManualItem, PointRule, Source
+from .defaults import ensure_default_point_rules, ensure_default_star_scales
+from .models import CapPeriod, ItemStatus, ManualItem, PointRule, ScaleOf, Source, StarScale
 
 TENTH = Decimal("0.1")
 TRUNC = {CapPeriod.MONTH: TruncMonth, CapPeriod.QUARTER: TruncQuarter, CapPeriod.YEAR: TruncYear}
@@ -42,12 +43,31 @@ def rules_for(org):
     return {k: r for k, r in rulebook.nearest(PointRule.objects.all(), org).items() if r.enabled}
 
 
-def stars(points):
-    """Member stars for a year's points (defaults.STARS); 0 is 不合格."""
-    for threshold, n in STARS:
-        if points >= threshold:
-            return n
-    return 0
+class Scales:
+    """The star scales in force (models.StarScale), read once — a handful of rows — and resolved per organization
+    path in memory: the scale of the organization or its nearest ancestor, else the default. A board of thousands
+    asks it per row without a query per row."""
+
+    def __init__(self, of=ScaleOf.MEMBER):
+        if not StarScale.objects.filter(organization__isnull=True, of=of).exists():
+            ensure_default_star_scales(StarScale)
+        rows = list(StarScale.objects.filter(of=of).select_related("organization"))
+        self.default = next(r for r in rows if r.organization_id is None)
+        self.by_path = {r.organization.path: r for r in rows if r.organization_id}
+        self._found = {}
+
+    def for_path(self, path):
+        if not self.by_path:
+            return self.default
+        if path not in self._found:
+            step = Organization.steplen
+            self._found[path] = next((self.by_path[path[:i]] for i in range(len(path), 0, -step)
+                                      if path[:i] in self.by_path), self.default)
+        return self._found[path]
+
+    def stars(self, points, path=""):
+        """Stars for `points` under the scale applying at `path`; 0 is 不合格 (后进 for organizations)."""
+        return self.for_path(path).stars(points)
 
 
 def tenths(points):
@@ -178,9 +198,9 @@ class Ledger:
     def total(self):
         return sum((line.points for line in self.lines), Decimal(0)).quantize(TENTH)
 
-    @property
+    @cached_property
     def stars(self):
-        return stars(self.total)
+        return Scales().stars(self.total, self.member.organization.path)
 
 
 def _bucket(on, period):

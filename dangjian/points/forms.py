@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.forms import DateInput
 
-from .models import LARGE_ITEM, ManualItem, PointRule, Source
+from .models import LARGE_ITEM, ManualItem, PointRule, Source, StarScale
 from .services import check_item
 
 
@@ -58,6 +58,28 @@ class PointRuleOverrideForm(forms.ModelForm):
             self.add_error("cap", _("封顶分值应大于0"))
         return data
 
+
+class StarScaleForm(forms.ModelForm):
+    """The five thresholds of a star scale; each star must begin above the one before (the check constraint says
+    the same, this says it in Chinese next to the field)."""
+
+    class Meta:
+        model = StarScale
+        fields = ["one", "two", "three", "four", "five"]
+
+    def clean(self):
+        data = super().clean()
+        steps = [(name, data.get(name)) for name in self.Meta.fields]
+        if any(v is None for _n, v in steps):
+            return data
+        if steps[0][1] <= 0:
+            self.add_error("one", _("★ 的起点应大于0"))
+        for (_before, low), (name, high) in zip(steps, steps[1:]):
+            if high <= low:
+                self.add_error(name, _("应高于上一星级的起点（%(v)s）") % {"v": low})
+        if steps[-1][1] > Decimal(1000):
+            self.add_error("five", _("起点不能超过1000分"))
+        return data
 
 
 class ManualItemForm(forms.ModelForm):

@@ -2,8 +2,9 @@
 
 A group's score for a year is read from what the branches published (the figures members were shown), never
 recomputed: 80 % the average of its members' published points, 20 % its monthly 党小组会 (months held with a
-quorate meeting, from the meeting tally, over the months of the year so far). Stars on the organization scale of
-RULES.md: ≥ 95 ★★★★★, 85 ★★★★, 75 ★★★, 65 ★★, 60 ★, below 60 后进. One grouped query for any number of groups."""
+quorate meeting, from the meeting tally, over the months of the year so far). Stars on the organization scale
+(models.StarScale "group": RULES.md's 95/85/75/65/60 unless a 党委 sets its own). One grouped query for any number
+of groups."""
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,14 +15,10 @@ from django.utils import timezone
 from dangjian.meetings.models import MeetingTally
 from dangjian.orgs.models import Organization, OrgKind
 
-from .models import Publication, PublishedResult
+from .engine import Scales
+from .models import Publication, PublishedResult, ScaleOf
 
 MEMBER_WEIGHT, MEETING_WEIGHT = Decimal("0.8"), Decimal("20")
-GROUP_STARS = [(Decimal(95), 5), (Decimal(85), 4), (Decimal(75), 3), (Decimal(65), 2), (Decimal(60), 1)]
-
-
-def group_stars(score):
-    return next((n for threshold, n in GROUP_STARS if score >= threshold), 0)
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,7 @@ def ranking(groups, year, today=None):
         organization__in=groups.values("pk"), kind="group", held__gt=0,
         month__gte=datetime.date(year, 1, 1), month__lte=datetime.date(year, 12, 31))
         .values("organization").annotate(n=Count("month")).values_list("organization", "n"))
-    rows, tenth = [], Decimal("0.1")
+    rows, tenth, scales = [], Decimal("0.1"), Scales(ScaleOf.GROUP)
     for pk, name, path in groups.values_list("pk", "name", "path"):
         if pk not in averages:
             continue
@@ -71,7 +68,7 @@ def ranking(groups, year, today=None):
         months = min(held.get(pk, 0), due)
         meetings = MEETING_WEIGHT * months / due if due else MEETING_WEIGHT
         score = (avg * MEMBER_WEIGHT + meetings).quantize(tenth, ROUND_HALF_UP)
-        rows.append(GroupRow(0, Group(pk, name, path), n, avg, months, due, score, group_stars(score)))
+        rows.append(GroupRow(0, Group(pk, name, path), n, avg, months, due, score, scales.stars(score, path)))
     rows.sort(key=lambda r: (-r.score, r.group.path))
     rank, last = 0, None
     for i, row in enumerate(rows, 1):

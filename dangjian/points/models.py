@@ -81,6 +81,60 @@ class PointRule(models.Model):
         return self.cap is not None and bool(self.cap_period)
 
 
+class ScaleOf(models.TextChoices):
+    MEMBER = "member", _("党员星级")
+    GROUP = "group", _("星级党小组")
+
+
+class StarScale(models.Model):
+    """Where each star begins — for members' year points, or for 星级党小组 scores. RULES.md gives the defaults
+    (members: 60 ★, 70 ★★, 80 ★★★, 90 ★★★★, 96 ★★★★★, below 60 不合格; organizations: 60/65/75/85/95, below 60
+    后进) and calls them local practice: a 党委 sets its own scale for its subtree, the nearest one applying, like
+    the point rules. One row holds the five thresholds, so a scale is never half-changed."""
+
+    scope_path = "organization__path"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="star_scales", verbose_name=_("适用组织"))
+    of = models.CharField(_("评星对象"), max_length=10, choices=ScaleOf.choices)
+    one = models.DecimalField(_("★ 起点"), max_digits=5, decimal_places=1)
+    two = models.DecimalField(_("★★ 起点"), max_digits=5, decimal_places=1)
+    three = models.DecimalField(_("★★★ 起点"), max_digits=5, decimal_places=1)
+    four = models.DecimalField(_("★★★★ 起点"), max_digits=5, decimal_places=1)
+    five = models.DecimalField(_("★★★★★ 起点"), max_digits=5, decimal_places=1)
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    objects = RulebookQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("星级标准")
+        verbose_name_plural = _("星级标准")
+        ordering = ["of", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "of"], name="star_scale_once_per_org"),
+            models.UniqueConstraint(fields=["of"], condition=models.Q(organization__isnull=True),
+                                    name="star_scale_one_default"),
+            models.CheckConstraint(condition=models.Q(one__gt=0, two__gt=models.F("one"), three__gt=models.F("two"),
+                                                      four__gt=models.F("three"), five__gt=models.F("four")),
+                                   name="star_scale_ascending"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_of_display()} {self.organization or _('全局默认')}"
+
+    @property
+    def key(self):
+        return self.of
+
+    @property
+    def steps(self):
+        """[(stars, from points)] from the most stars down."""
+        return [(5, self.five), (4, self.four), (3, self.three), (2, self.two), (1, self.one)]
+
+    def stars(self, points):
+        return next((n for n, threshold in self.steps if points >= threshold), 0)
+
+
 class ManualCategory(models.TextChoices):
     COMMENDATION = "commendation", _("表彰奖励加分")
     VANGUARD = "vanguard", _("先锋岗、责任区服务加分")
@@ -213,4 +267,4 @@ class PublishedResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["publication", "member"], name="published_once")]
 
 
-AUDITED = [PointRule, ManualItem, Publication]
+AUDITED = [PointRule, StarScale, ManualItem, Publication]

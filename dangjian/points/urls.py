@@ -9,6 +9,7 @@ urlpatterns = [
     path("org/<int:org_pk>/", views.board, name="board"),
     path("org/<int:org_pk>/rules/", views.rules, name="rules"),
     path("org/<int:org_pk>/rules/<int:rule_pk>/", views.override, name="override"),
+    path("org/<int:org_pk>/stars/<str:of>/", views.star_scale, name="star_scale"),
     path("org/<int:org_pk>/approvals/", views.approvals, name="approvals"),
     path("org/<int:org_pk>/groups/", views.group_ranking, name="groups"),
     path("org/<int:org_pk>/publish/", views.publish, name="publish"),

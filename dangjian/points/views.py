@@ -29,8 +29,8 @@ from dangjian.reminders.models import Reminder
 
 from . import board as boards
 from . import engine, groups, services
-from .forms import DecisionForm, ManualItemForm, PointRuleOverrideForm, YearForm
-from .models import ItemStatus, ManualItem, PointRule, Publication, period_label
+from .forms import DecisionForm, ManualItemForm, PointRuleOverrideForm, StarScaleForm, YearForm
+from .models import ItemStatus, ManualItem, PointRule, Publication, ScaleOf, StarScale, period_label
 
 
 def _org(request, pk, action="view"):
@@ -179,7 +179,24 @@ def rules(request, org_pk):
     effective = sorted(rulebook.nearest(PointRule.objects.all(), org).values(),
                        key=lambda r: (r.source != "base", r.source, r.meeting_kind))
     return render(request, "points/rules.html", {"org": org, "rules": effective,
+                                                 "scales": [engine.Scales(of).for_path(org.path) for of in ScaleOf],
                                                  "can_override": user_can(request.user, "manage_org", org)})
+
+
+@login_required
+def star_scale(request, org_pk, of):
+    """A 党委 sets where each star begins for its subtree (or returns to the scale from above)."""
+    org = _org(request, org_pk, "manage_org")
+    if of not in ScaleOf.values:
+        raise Http404
+    current = engine.Scales(of).for_path(org.path)
+    existing = StarScale.objects.filter(organization=org, of=of).first()
+    instance = existing or StarScale(organization=org, of=of, one=current.one, two=current.two, three=current.three,
+                                     four=current.four, five=current.five,
+                                     basis=_("%(org)s 的规定") % {"org": org.name})
+    return override_rule(request, org=org, form=StarScaleForm(request.POST or None, instance=instance),
+                         existing=existing, title=_("%(of)s标准") % {"of": instance.get_of_display()},
+                         back=reverse("points:rules", args=[org.pk]))
 
 
 @login_required

@@ -36,7 +36,7 @@ NO_OBJECT = {
     "reminders:inbox", "reminders:read", "reminders:regenerate", "meetings:calendar",
     "cobuilding:list", "cobuilding:create", "cobuilding:overview",
     "org-list", "member-list", "meeting-list",
-    "points:index", "points:me", "points-list", "point-rule-list",
+    "points:index", "points:me", "points-list", "point-rule-list", "star-scale-list",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -99,6 +99,7 @@ SCOPE_TABLE = {
     ("points:board", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("points:rules", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("points:override", "org_pk,rule_pk"): (lambda o: {"org_pk": o.a2.pk, "rule_pk": o.point_rule.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:star_scale", "of,org_pk"): (lambda o: {"org_pk": o.a2.pk, "of": "member"}, NOT_FOUND, NOT_FOUND),
     ("points:ledger", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("points:propose", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("points:approvals", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
@@ -112,6 +113,8 @@ SCOPE_TABLE = {
     ("points-detail", "format,pk"): (lambda o: {"pk": o.member.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("point-rule-detail", "pk"): (lambda o: {"pk": o.point_rule.pk}, NOT_FOUND, NOT_ALLOWED),
     ("point-rule-detail", "format,pk"): (lambda o: {"pk": o.point_rule.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
+    ("star-scale-detail", "pk"): (lambda o: {"pk": o.star_scale.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("star-scale-detail", "format,pk"): (lambda o: {"pk": o.star_scale.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("org-detail", "pk"): (lambda o: {"pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("org-detail", "format,pk"): (lambda o: {"pk": o.a2.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
     ("member-detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
@@ -120,7 +123,7 @@ SCOPE_TABLE = {
     ("meeting-detail", "format,pk"): (lambda o: {"pk": o.meeting.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     # list URLs with a format suffix: like the plain list, scoped
     ("org-list", "format"): None, ("member-list", "format"): None, ("meeting-list", "format"): None,
-    ("points-list", "format"): None, ("point-rule-list", "format"): None,
+    ("points-list", "format"): None, ("point-rule-list", "format"): None, ("star-scale-list", "format"): None,
     ("api-root", "format"): None,
 }
 
@@ -195,6 +198,9 @@ def a2_objects(world, settings, tmp_path):
 
     ensure_default_point_rules(PointRule)
     point_rule = PointRule.objects.create(organization=a2, source="base", item="A2基础分", category="basic", points=65)
+    from dangjian.points.models import StarScale
+
+    star_scale = StarScale.objects.create(organization=a2, of="member", one=50, two=60, three=70, four=80, five=90)
     point_item = ManualItem.objects.create(member=world.members.a2[0], category="commendation", points=2, on=today,
                                            reason="A2绝密议题", proposed_by=admin, evidence=ContentFile(b"%PDF-1.4 e", name="e.pdf"))
     from dangjian.points.services import publish
@@ -217,7 +223,7 @@ def a2_objects(world, settings, tmp_path):
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
-        checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule,
+        checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule, star_scale=star_scale,
         point_item=point_item)
 
 

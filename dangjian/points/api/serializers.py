@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from dangjian.points.models import PointRule
+from dangjian.points.models import PointRule, StarScale
 
 
 class BoardRowSerializer(serializers.Serializer):
@@ -44,3 +44,9 @@ class PointRuleSerializer(serializers.ModelSerializer):
         model = PointRule
         fields = ["id", "organization", "source", "meeting_kind", "item", "category", "points", "cap", "cap_period",
                   "enabled", "basis"]
+
+
+class StarScaleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StarScale
+        fields = ["id", "organization", "of", "one", "two", "three", "four", "five", "basis"]

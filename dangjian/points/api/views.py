@@ -11,9 +11,9 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.points import engine
 from dangjian.points.forms import YearForm
-from dangjian.points.models import PointRule
+from dangjian.points.models import PointRule, StarScale
 
-from .serializers import BoardRowSerializer, LedgerSerializer, PointRuleSerializer
+from .serializers import BoardRowSerializer, LedgerSerializer, PointRuleSerializer, StarScaleSerializer
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=_("年度（默认今年）"))
 QUARTER = OpenApiParameter("quarter", OpenApiTypes.INT, enum=[1, 2, 3, 4],
@@ -55,9 +55,10 @@ class PointsViewSet(ScopedReadOnlyViewSet):
         page = self.paginate_queryset(members)
         totals = engine.year_points(Member.objects.filter(pk__in=[m.pk for m in page]), year,
                                     until=engine.quarter_end(year, quarter))
+        scales = engine.Scales()
         for m in page:
             m.points = totals.get(m.pk, 0)
-            m.stars = None if quarter else engine.stars(m.points)
+            m.stars = None if quarter else scales.stars(m.points, m.organization.path)
         return self.get_paginated_response(BoardRowSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -78,3 +79,16 @@ class PointRuleViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         engine.defaults_present()
         return super().get_queryset().order_by("source", "meeting_kind", "id")
+
+
+@extend_schema_view(list=extend_schema(summary=_("星级标准"), description=_(
+    "每颗星的起点分值：全局默认，以及本人管辖范围内党组织为其下级设定的标准（离组织最近的生效）。")),
+    retrieve=extend_schema(summary=_("星级标准详情")))
+class StarScaleViewSet(ScopedReadOnlyViewSet):
+    queryset = StarScale.objects.select_related("organization")
+    serializer_class = StarScaleSerializer
+    filterset_fields = ["of", "organization"]
+
+    def get_queryset(self):
+        engine.Scales()  # the defaults exist
+        return super().get_queryset().order_by("of", "organization_id", "id")

@@ -100,5 +100,32 @@ def test_random_records_give_the_same_totals_in_sql_and_in_the_ledger(world):
     assert half != got
 
 
-def test_stars_follow_the_thresholds_of_the_rules():
-    assert [engine.stars(Decimal(p)) for p in (59.9, 60, 69.5, 70, 80, 90, 95.5, 96, 100)] == [0, 1, 1, 2, 3, 4, 4, 5, 5]
+def test_stars_follow_the_scale_of_the_nearest_organization(world, login):
+    """RULES.md's defaults (60/70/80/90/96; organizations 60/65/75/85/95); a 党委 sets its own scale for its subtree
+    on the rules page — its branches' boards use it, a sibling 党委's do not — and a scale whose stars do not rise
+    is refused with a message."""
+    from django.urls import reverse
+
+    from dangjian.points.models import ScaleOf, StarScale
+
+    scales = engine.Scales()
+    points = (59.9, 60, 69.5, 70, 80, 90, 95.5, 96, 100)
+    assert [scales.stars(Decimal(p)) for p in points] == [0, 1, 1, 2, 3, 4, 4, 5, 5]
+    assert [engine.Scales(ScaleOf.GROUP).stars(Decimal(p)) for p in (59, 60, 65, 75, 85, 95)] == [0, 1, 2, 3, 4, 5]
+    admin = login(world.users.group_admin)
+    url = reverse("points:star_scale", args=[world.orgs.a.pk, "member"])
+    page = admin.post(url, {"one": "60", "two": "65", "three": "65", "four": "90", "five": "95"})
+    assert page.status_code == 200 and "应高于上一星级的起点" in page.content.decode()
+    assert admin.post(url, {"one": "50", "two": "60", "three": "75", "four": "85", "five": "95"}).status_code == 302
+    assert StarScale.objects.get(organization=world.orgs.a).basis.startswith(world.orgs.a.name)
+    scales = engine.Scales()
+    assert scales.stars(Decimal(55), world.orgs.a1.path) == 1 and scales.stars(Decimal(55), world.orgs.b1.path) == 0
+    assert scales.stars(Decimal(95), world.orgs.a1.path) == 5 and scales.stars(Decimal(95), world.orgs.b1.path) == 4
+    rules = admin.get(reverse("points:rules", args=[world.orgs.a1.pk])).content.decode()
+    assert "神渭管运公司党委 的规定" in rules and "低于 50.0 分为不合格" in rules
+    board = admin.get(reverse("points:board", args=[world.orgs.a1.pk]))  # 60 base, no records: ★★ under A's scale
+    assert {r.stars for r in board.context["rows"]} == {2}
+    assert {r.stars for r in admin.get(reverse("points:board", args=[world.orgs.b1.pk])).context["rows"]} == {1}
+    assert admin.post(url, {"reset": "1"}).status_code == 302 and not StarScale.objects.filter(organization__isnull=False)
+    # a member may read the rules but not change them
+    assert login(world.users.secretary).get(url).status_code == 404
