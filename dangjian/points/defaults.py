@@ -14,6 +14,9 @@ DEFAULTS = [
     ("present", "evaluation", "参加民主评议党员", "life", "2", None, "", "《支部工作条例》：一般每年开展1次民主评议党员"),
     ("absent", "", "无故缺席组织生活", "deduction", "-2", None, "", "《党章》：党员必须参加党的组织生活"),
     ("host", "", "主持组织生活", "vanguard", "1", "3", "quarter", "本地做法：主持会议加分，每季度至多3分"),
+    # on top of the meeting's own attendance point: the joint activity of a 联建共建 agreement that the member
+    # attended (the activity's organization-life record), seeds 000 and 004
+    ("cobuilding", "", "参加联建共建活动", "vanguard", "1", "2", "quarter", "本地做法：参加支部联建、共建活动加分，每季度至多2分"),
 ]
 
 # Where each star begins (RULES.md "Scoring, stars and grading"): members by their year's points — below 60 不合格,

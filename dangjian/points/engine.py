@@ -16,11 +16,12 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connections
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum, Value
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Greatest, Least, Round, Substr, TruncMonth, TruncQuarter, TruncYear
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dangjian.cobuilding.models import Activity
 from dangjian.core import rulebook
 from dangjian.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from dangjian.orgs.models import Organization
@@ -93,9 +94,11 @@ def _records(rule, year, until=None):
     if rule.source == Source.HOST:
         qs = Meeting.objects.filter(status=MeetingStatus.HELD, held_on__gte=start, held_on__lte=end, host__isnull=False)
         return (qs.filter(kind=rule.meeting_kind) if rule.meeting_kind else qs), "host", "held_on"
-    status = AttendanceStatus.PRESENT if rule.source == Source.PRESENT else AttendanceStatus.ABSENT
+    status = AttendanceStatus.ABSENT if rule.source == Source.ABSENT else AttendanceStatus.PRESENT
     qs = Attendance.objects.filter(status=status, meeting__status=MeetingStatus.HELD,
                                    meeting__held_on__gte=start, meeting__held_on__lte=end)
+    if rule.source == Source.COBUILDING:  # the meeting is the record of a co-building agreement's joint activity
+        qs = qs.filter(Exists(Activity.objects.filter(meeting=OuterRef("meeting_id"))))
     if rule.meeting_kind:
         qs = qs.filter(meeting__kind=rule.meeting_kind)
     return qs, "member", "meeting__held_on"
@@ -228,7 +231,8 @@ def ledger(member, year, until=None):
         else:
             found += [(a.meeting.held_on, a.meeting.pk, rule, a.meeting)
                       for a in qs.filter(member=member).select_related("meeting")]
-    order = {Source.BASE: 0, Source.PRESENT: 1, Source.ABSENT: 1, Source.HOST: 2}  # a meeting, then its host
+    # a meeting's attendance, then its host, then the co-building activity it recorded
+    order = {Source.BASE: 0, Source.PRESENT: 1, Source.ABSENT: 1, Source.HOST: 2, Source.COBUILDING: 3}
     found.sort(key=lambda x: (x[0], x[1], order[x[2].source]))
     out, used = Ledger(member, year), {}
     for on, _pk, rule, record in found:

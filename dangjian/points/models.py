@@ -20,6 +20,7 @@ class Source(models.TextChoices):
     PRESENT = "present", _("参加组织生活")
     ABSENT = "absent", _("无故缺席组织生活")
     HOST = "host", _("主持组织生活")
+    COBUILDING = "cobuilding", _("参加联建共建活动")
 
 
 class Category(models.TextChoices):

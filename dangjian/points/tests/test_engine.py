@@ -129,3 +129,29 @@ def test_stars_follow_the_scale_of_the_nearest_organization(world, login):
     assert admin.post(url, {"reset": "1"}).status_code == 302 and not StarScale.objects.filter(organization__isnull=False)
     # a member may read the rules but not change them
     assert login(world.users.secretary).get(url).status_code == 404
+
+
+def test_a_co_building_activity_attended_earns_its_own_line_capped_per_quarter(world):
+    """Source 参加联建共建活动: the member attended the meeting that records a co-building agreement's joint
+    activity — one point each (default), at most 2 a quarter, beside the meeting's own attendance point."""
+    from dangjian.cobuilding import services as cobuilding
+
+    me, other = world.members.a1[:2]
+    pairing = cobuilding.create_agreement(
+        by=world.users.group_admin, organizations=[world.orgs.a1, world.orgs.b1], externals=[], targets=[],
+        fields={"title": "A1与B1结对共建", "level": "branch", "starts_on": datetime.date(YEAR, 1, 1),
+                "ends_on": datetime.date(YEAR, 12, 31)})
+    parties = list(pairing.parties.all())
+    for month in (4, 5, 6, 7):
+        meeting = hold(world, world.orgs.a1, "other", datetime.date(YEAR, month, 8),
+                       {me.pk: ("present", ""), other.pk: ("absent" if month == 4 else "leave", "事假")},
+                       joint=[world.orgs.b1])
+        cobuilding.record_activity(agreement=pairing, by=world.users.group_admin, parties=parties, meeting=meeting,
+                                   title=f"联学{month}", held_on=meeting.held_on, category="study")
+    hold(world, world.orgs.a1, "other", datetime.date(YEAR, 8, 8), {me.pk: ("present", "")})  # not co-building
+    got = totals([me, other])
+    # me: 60 + co-building 2 (Q2: April, May; June cut by the cap) + 1 (Q3: July); "other" kind earns no attendance point
+    assert got[me.pk] == Decimal(63) and got[other.pk] == Decimal(58)  # 60 − 2 absent in April, leave is no loss
+    lines = [line for line in engine.ledger(me, YEAR).lines if line.source == Source.COBUILDING]
+    assert [(line.on.month, line.points) for line in lines] == [(4, 1), (5, 1), (6, 0), (7, 1)]
+    assert lines[2].cut and "季度" in lines[2].note and lines[0].record.topic.startswith("other")
