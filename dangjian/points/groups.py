@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef
+from django.db.models import Avg, Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from dangjian.meetings.models import MeetingTally
@@ -80,3 +80,33 @@ def ranking(groups, year, today=None):
 
 def groups_under(org, user):
     return Organization.objects.visible_to(user).filter(path__startswith=org.path, kind=OrgKind.GROUP)
+
+
+@dataclass
+class BranchRow:
+    branch: Organization
+    publication: object = None  # its latest year publication, None if it has not published
+    members: int = 0
+    average: Decimal = None
+    by_stars: list = None  # members per stars, 不合格 (0) to ★★★★★ (5)
+
+
+def branch_overview(branches, year):
+    """[BranchRow] for the `branches`: each branch's published year as its members were shown it — how many, the
+    average, how many at each star — from one grouped query over the published results (a 党委 of thousands of
+    branches reads it as fast as one)."""
+    pubs = {p.organization_id: p for p in latest_publications(year).filter(organization__in=[b.pk for b in branches])
+            .select_related("published_by")}
+    rows = {b.pk: BranchRow(b, pubs.get(b.pk), by_stars=[0] * 6) for b in branches}
+    totals = {}
+    for org, stars, n, points in (PublishedResult.objects.filter(publication__in=[p.pk for p in pubs.values()])
+                                  .values("publication__organization", "stars").order_by()
+                                  .annotate(n=Count("id"), points=Sum("points"))
+                                  .values_list("publication__organization", "stars", "n", "points")):
+        row = rows[org]
+        row.by_stars[min(stars, 5)] += n
+        row.members += n
+        totals[org] = totals.get(org, 0) + points
+    for pk, total in totals.items():
+        rows[pk].average = (Decimal(total) / rows[pk].members).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return list(rows.values())

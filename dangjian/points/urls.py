@@ -12,6 +12,7 @@ urlpatterns = [
     path("org/<int:org_pk>/stars/<str:of>/", views.star_scale, name="star_scale"),
     path("org/<int:org_pk>/approvals/", views.approvals, name="approvals"),
     path("org/<int:org_pk>/groups/", views.group_ranking, name="groups"),
+    path("org/<int:org_pk>/branches/", views.branches, name="branches"),
     path("org/<int:org_pk>/publish/", views.publish, name="publish"),
     path("org/<int:org_pk>/publish-branches/", views.publish_branches, name="publish_branches"),
     path("org/<int:org_pk>/published/", views.published, name="published"),

@@ -341,4 +341,30 @@ def group_ranking(request, org_pk):
         r.branch = branches.get(r.group.path[:-step], "")
     return render(request, "points/groups.html", {"org": org, "form": form, "year": year, "page": page,
                                                   "total": len(rows), "query": f"year={year}",
+                                                  "scale": engine.Scales(ScaleOf.GROUP).for_path(org.path),
                                                   "can_publish": org.kind != OrgKind.BRANCH and user_can(request.user, CHANGE, org)})
+
+
+@login_required
+def branches(request, org_pk):
+    """各支部积分: the branches under a 党委 side by side — published or not, their members' stars as published —
+    with the distribution drawn per branch."""
+    org = _org(request, org_pk)
+    form, year = _year(request)
+    under = (Organization.objects.visible_to(request.user)
+             .filter(path__startswith=org.path, kind=OrgKind.BRANCH).order_by("path"))
+    page = Paginator(under, 50).get_page(request.GET.get("page"))
+    rows = groups.branch_overview(list(page.object_list), year)
+    labels = [_("不合格")] + ["★" * n for n in range(1, 6)]
+    colors = ["#9e9e9e", "#f3c9a8", "#eda36f", "#e0763c", "#d0492a", "#c8161d"]
+    shown = [r for r in rows if r.publication]
+    chart = {"tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}}, "legend": {"top": 0},
+             "grid": {"left": 10, "right": 20, "top": 30, "bottom": 10, "containLabel": True},
+             "xAxis": {"type": "value", "minInterval": 1},
+             "yAxis": {"type": "category", "inverse": True, "data": [r.branch.name for r in shown]},
+             "series": [{"name": label, "type": "bar", "stack": "stars", "itemStyle": {"color": color},
+                         "data": [r.by_stars[n] for r in shown]} for n, (label, color) in enumerate(zip(labels, colors))]}
+    return render(request, "points/branches.html", {
+        "org": org, "form": form, "year": year, "page": page, "rows": rows, "chart": chart, "labels": labels,
+        "chart_height": 60 + 28 * len(shown), "published": len(shown), "query": f"year={year}",
+        "can_publish": org.kind != OrgKind.BRANCH and user_can(request.user, CHANGE, org)})

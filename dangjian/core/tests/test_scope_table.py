@@ -104,6 +104,7 @@ SCOPE_TABLE = {
     ("points:propose", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("points:approvals", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("points:groups", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("points:branches", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("points:publish_branches", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_ALLOWED, NOT_FOUND),
     ("points:publish", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_ALLOWED, NOT_FOUND),
     ("points:published", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),

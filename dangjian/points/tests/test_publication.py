@@ -80,3 +80,26 @@ def test_a_quarter_is_published_as_the_year_so_far_and_later_quarters_do_not_mar
     secretary.post(publish, {"year": YEAR, "quarter": 1})  # the quarter again: a reason is required
     assert Publication.objects.count() == 2
     assert secretary.get(board, {"year": YEAR, "quarter": 5}).context["form"].errors["quarter"]
+
+
+def test_a_committee_sees_its_branches_publications_and_star_distribution_side_by_side(world, login):
+    """各支部积分: A's two branches — A1 published (one member absent and below 60), A2 not yet; the page shows the
+    published distribution per branch, marks A2 未公示, and the 党委 publishes A2 from there. B's admin sees none
+    of it."""
+    a1 = world.members.a1
+    meetings.record_meeting(host=world.orgs.a1, by=world.users.group_admin, fields={
+        "kind": "general_assembly", "topic": "党员大会", "held_on": datetime.date(YEAR, 2, 1), "status": "held"},
+        attendance={m.pk: ("absent" if m == a1[3] else "present", "") for m in a1})
+    login(world.users.secretary).post(reverse("points:publish", args=[world.orgs.a1.pk]), {"year": YEAR})
+    admin = login(world.users.group_admin)
+    url = reverse("points:branches", args=[world.orgs.a.pk])
+    page = admin.get(url, {"year": YEAR})
+    rows = {r.branch: r for r in page.context["rows"]}
+    assert rows[world.orgs.a1].by_stars == [1, 3, 0, 0, 0, 0] and rows[world.orgs.a1].members == 4
+    assert rows[world.orgs.a1].average == Decimal("61.0")  # (62 × 3 + 58) / 4
+    assert rows[world.orgs.a2].publication is None and "未公示" in page.content.decode()
+    assert "branch-chart" in page.content.decode()
+    admin.post(reverse("points:publish_branches", args=[world.orgs.a.pk]), {"year": YEAR})
+    rows = {r.branch: r for r in admin.get(url, {"year": YEAR}).context["rows"]}
+    assert rows[world.orgs.a2].by_stars == [0, 3, 0, 0, 0, 0]
+    assert login(world.users.outsider).get(url).status_code == 404
