@@ -1,6 +1,7 @@
 """Demo 党员积分 items (Issue 双积分+双评星): in the secretary's branch (SW03), commendations and 先锋岗 service
 already approved by the 党委, a few proposals waiting in the approval queue — one large enough that only the
-党委 may decide it — and the year published to the branch's members."""
+党委 may decide it — the last quarter and the year published to the branch's members, the 党委's other branches
+published, and the member's QR sign-ins."""
 import datetime
 from decimal import Decimal
 
@@ -42,9 +43,23 @@ def load_points(today):
         if Decimal(points) >= 5:
             item.evidence.save("evidence.pdf", evidence(reason), save=False)
         item.save()
-    # the branch has published the year so far: its members see the board (later records show as 变动)
+    # the branch has published the last full quarter and the year so far: its members see the board (later records
+    # show as 变动); the 党委 SW has published its other branches, so its 各支部积分 compares them
+    from dangjian.meetings.models import Attendance
     from dangjian.orgs.models import Organization
-    from dangjian.points.services import publish
+    from dangjian.points.services import publish, publish_unpublished_branches
 
-    publish(org=Organization.objects.get(code="SW03"), year=today.year, by=secretary)
+    branch = Organization.objects.get(code="SW03")
+    quarter = (today.month - 1) // 3
+    if quarter:
+        publish(org=branch, year=today.year, quarter=quarter, by=secretary)
+    publish(org=branch, year=today.year, by=secretary)
+    publish_unpublished_branches(org=Organization.objects.get(code="SW"), year=today.year, by=admin)
+    # the member's last meetings were signed in by QR code on the day (我的 lists them)
+    mine = Member.objects.filter(user__username="dangyuan").first()
+    for a in (Attendance.objects.filter(member=mine, status="present", meeting__status="held")
+              .select_related("meeting").order_by("-meeting__held_on")[:3]):
+        start = datetime.datetime.combine(a.meeting.held_on, a.meeting.starts_at or datetime.time(9, 0))
+        a.checked_in_at = timezone.make_aware(start - datetime.timedelta(minutes=5 + a.pk % 7))
+        a.save(update_fields=["checked_in_at"])
     return len(items)

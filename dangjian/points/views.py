@@ -358,8 +358,8 @@ def branches(request, org_pk):
     labels = [_("不合格")] + ["★" * n for n in range(1, 6)]
     colors = ["#9e9e9e", "#f3c9a8", "#eda36f", "#e0763c", "#d0492a", "#c8161d"]
     shown = [r for r in rows if r.publication]
-    chart = {"tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}}, "legend": {"top": 0},
-             "grid": {"left": 10, "right": 20, "top": 30, "bottom": 10, "containLabel": True},
+    chart = {"tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}}, "legend": {"top": 0, "type": "scroll"},
+             "grid": {"left": 10, "right": 20, "top": 36, "bottom": 10, "containLabel": True},
              "xAxis": {"type": "value", "minInterval": 1},
              "yAxis": {"type": "category", "inverse": True, "data": [r.branch.name for r in shown]},
              "series": [{"name": label, "type": "bar", "stack": "stars", "itemStyle": {"color": color},
