@@ -441,9 +441,10 @@ def hand_written_points(root, year):
                          f" JOIN orgs_organization o ON o.id = m.organization_id WHERE {where}")
             params += where_params
             continue
-        if rule.source == "host":
-            source = "meetings_meeting mt JOIN members_member m ON m.id = mt.host_id"
-            who, cond, cond_params = "mt.host_id", "", []
+        if rule.source in ("host", "lecturer"):
+            who = "mt.host_id" if rule.source == "host" else "mt.lecturer_member_id"
+            source = f"meetings_meeting mt JOIN members_member m ON m.id = {who}"
+            cond, cond_params = "", []
         else:
             source = "meetings_attendance a JOIN meetings_meeting mt ON mt.id = a.meeting_id JOIN members_member m ON m.id = a.member_id"
             who, cond, cond_params = "a.member_id", " AND a.status = %s", ["absent" if rule.source == "absent" else "present"]

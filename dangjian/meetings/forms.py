@@ -19,7 +19,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["status", "topic", "held_on", "starts_at", "place", "host", "recorder", "lecturer",
+        fields = ["status", "topic", "held_on", "starts_at", "place", "host", "recorder", "lecturer_member", "lecturer",
                   "secretary_lectured", "minutes"]
         widgets = {"held_on": DateInput(), "starts_at": TimeInput(), "minutes": forms.Textarea(attrs={"rows": 6})}
 
@@ -29,9 +29,13 @@ class MeetingForm(forms.ModelForm):
         people = attendees.order_by("name_initials", "name")
         self.fields["host"].queryset = people
         self.fields["recorder"].queryset = people
+        self.fields["lecturer_member"].queryset = people
+        self.fields["lecturer_member"].help_text = _("本组织党员授课时选择（计入其“讲授党课”积分）；外请授课人填在下一栏")
         self.fields["host"].empty_label = self.fields["recorder"].empty_label = _("请选择")
+        self.fields["lecturer_member"].empty_label = _("（外请或未记录）")
         if kind != MeetingKind.LECTURE:
             del self.fields["lecturer"]
+            del self.fields["lecturer_member"]
             del self.fields["secretary_lectured"]
         if kind in (MeetingKind.COMMITTEE, MeetingKind.GROUP, MeetingKind.TALK):
             del self.fields["other_orgs"]
@@ -53,6 +57,8 @@ class MeetingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.instance.kind = self.kind
+        if cleaned.get("lecturer_member") and not cleaned.get("lecturer"):
+            cleaned["lecturer"] = cleaned["lecturer_member"].name  # the record names who taught it either way
         if "change_reason" in cleaned:
             self.instance.change_reason = cleaned["change_reason"]
         return cleaned

@@ -72,6 +72,10 @@ class Meeting(models.Model):
     recorder = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("记录人"))
     lecturer = models.CharField(_("授课人"), max_length=60, blank=True)
+    # The lecturer when a member of the organization lectured (the 党课's record of who taught it, which earns
+    # the member the "讲授党课" points); the name above stays free text for an invited lecturer.
+    lecturer_member = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+", verbose_name=_("授课党员"))
     secretary_lectured = models.BooleanField(_("书记讲党课"), default=False)
     minutes = models.TextField(_("会议记录"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

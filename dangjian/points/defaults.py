@@ -16,6 +16,7 @@ DEFAULTS = [
     ("host", "", "主持组织生活", "vanguard", "1", "3", "quarter", "本地做法：主持会议加分，每季度至多3分"),
     # on top of the meeting's own attendance point: the joint activity of a 联建共建 agreement that the member
     # attended (the activity's organization-life record), seeds 000 and 004
+    ("lecturer", "lecture", "讲授党课", "study", "2", "4", "year", "《支部工作条例》：书记每年至少讲1次党课；本地做法：党员讲党课加分，每年至多4分"),
     ("cobuilding", "", "参加联建共建活动", "vanguard", "1", "2", "quarter", "本地做法：参加支部联建、共建活动加分，每季度至多2分"),
 ]
 

@@ -88,12 +88,17 @@ def quarter_end(year, quarter):
     return datetime.date(year + quarter // 4, quarter * 3 % 12 + 1, 1) - datetime.timedelta(days=1)
 
 
+MEETING_ROLES = {Source.HOST: "host", Source.LECTURER: "lecturer_member"}
+
+
 def _records(rule, year, until=None):
     """The records `rule` scores in `year` (up to `until`), as (queryset, member field, date field)."""
     start, end = _year(year, until)
-    if rule.source == Source.HOST:
-        qs = Meeting.objects.filter(status=MeetingStatus.HELD, held_on__gte=start, held_on__lte=end, host__isnull=False)
-        return (qs.filter(kind=rule.meeting_kind) if rule.meeting_kind else qs), "host", "held_on"
+    if rule.source in MEETING_ROLES:  # the member's role in the meeting itself: hosted it, lectured at it
+        who = MEETING_ROLES[rule.source]
+        qs = Meeting.objects.filter(status=MeetingStatus.HELD, held_on__gte=start, held_on__lte=end,
+                                    **{f"{who}__isnull": False})
+        return (qs.filter(kind=rule.meeting_kind) if rule.meeting_kind else qs), who, "held_on"
     status = AttendanceStatus.ABSENT if rule.source == Source.ABSENT else AttendanceStatus.PRESENT
     qs = Attendance.objects.filter(status=status, meeting__status=MeetingStatus.HELD,
                                    meeting__held_on__gte=start, meeting__held_on__lte=end)
@@ -226,13 +231,13 @@ def ledger(member, year, until=None):
         if rule.source == Source.BASE:
             continue
         qs, who, _when = _records(rule, year, until)
-        if rule.source == Source.HOST:
-            found += [(m.held_on, m.pk, rule, m) for m in qs.filter(host=member)]
+        if rule.source in MEETING_ROLES:
+            found += [(m.held_on, m.pk, rule, m) for m in qs.filter(**{who: member})]
         else:
             found += [(a.meeting.held_on, a.meeting.pk, rule, a.meeting)
                       for a in qs.filter(member=member).select_related("meeting")]
     # a meeting's attendance, then its host, then the co-building activity it recorded
-    order = {Source.BASE: 0, Source.PRESENT: 1, Source.ABSENT: 1, Source.HOST: 2, Source.COBUILDING: 3}
+    order = {Source.BASE: 0, Source.PRESENT: 1, Source.ABSENT: 1, Source.HOST: 2, Source.LECTURER: 2, Source.COBUILDING: 3}
     found.sort(key=lambda x: (x[0], x[1], order[x[2].source]))
     out, used = Ledger(member, year), {}
     for on, _pk, rule, record in found:

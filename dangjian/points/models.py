@@ -21,6 +21,7 @@ class Source(models.TextChoices):
     ABSENT = "absent", _("无故缺席组织生活")
     HOST = "host", _("主持组织生活")
     COBUILDING = "cobuilding", _("参加联建共建活动")
+    LECTURER = "lecturer", _("讲授党课")
 
 
 class Category(models.TextChoices):

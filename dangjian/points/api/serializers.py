@@ -16,7 +16,7 @@ class LineSerializer(serializers.Serializer):
     date = serializers.DateField(source="on")
     item = serializers.CharField(help_text="积分项目")
     category = serializers.CharField(help_text="类别")
-    source = serializers.CharField(help_text="来源：base、present、absent、host 或 manual（人工申报，已审批）")
+    source = serializers.CharField(help_text="来源：base、present、absent、host、lecturer、cobuilding 或 manual（人工申报，已审批）")
     points = serializers.DecimalField(max_digits=6, decimal_places=1, help_text="计入的分值（封顶后）")
     raw = serializers.DecimalField(max_digits=6, decimal_places=1, help_text="规则给出的分值")
     note = serializers.CharField(help_text="封顶说明")

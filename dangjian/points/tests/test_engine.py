@@ -13,9 +13,10 @@ from dangjian.points.models import PointRule, Source
 YEAR = 2025
 
 
-def hold(world, org, kind, on, marks, host=None, joint=()):
+def hold(world, org, kind, on, marks, host=None, joint=(), lecturer=None):
     return meetings.record_meeting(host=org, by=world.users.group_admin, attendance=marks, others=joint, fields={
-        "kind": kind, "topic": f"{kind} {on}", "held_on": on, "status": "held", "host": host})
+        "kind": kind, "topic": f"{kind} {on}", "held_on": on, "status": "held", "host": host,
+        "lecturer_member": lecturer})
 
 
 def totals(members):
@@ -82,7 +83,9 @@ def test_random_records_give_the_same_totals_in_sql_and_in_the_ledger(world):
         on = datetime.date(YEAR, rng.randint(1, 12), rng.randint(1, 28))
         marks = {m.pk: (s, "事假" if s == "leave" else "") for m in people[org]
                  for s in [rng.choice(["present", "present", "absent", "leave"])]}
-        hold(world, org, rng.choice(kinds), on, marks, host=rng.choice(people[org] + [None]))
+        kind = rng.choice(kinds)
+        hold(world, org, kind, on, marks, host=rng.choice(people[org] + [None]),
+             lecturer=rng.choice(people[org] + [None]) if kind == "lecture" else None)
     everyone = [m for ms in people.values() for m in ms]
     got = totals(everyone)
     # the whole-group reading (records first, not members first) gives the same totals
@@ -155,3 +158,29 @@ def test_a_co_building_activity_attended_earns_its_own_line_capped_per_quarter(w
     lines = [line for line in engine.ledger(me, YEAR).lines if line.source == Source.COBUILDING]
     assert [(line.on.month, line.points) for line in lines] == [(4, 1), (5, 1), (6, 0), (7, 1)]
     assert lines[2].cut and "季度" in lines[2].note and lines[0].record.topic.startswith("other")
+
+
+def test_a_member_who_lectures_a_party_class_earns_the_lecturer_line_capped_per_year(world, login):
+    """Source 讲授党课: the 党课's lecturer recorded as a member of the organization (the meeting form offers them)
+    earns 2 a 党课, at most 4 a year; an invited lecturer typed as a name earns nobody anything."""
+    from django.urls import reverse
+
+    me, other = world.members.a1[:2]
+    client = login(world.users.secretary)
+    url = reverse("meetings:record", args=[world.orgs.a1.pk, "lecture"])
+    form = client.get(url).context["form"]
+    assert me in form.fields["lecturer_member"].queryset
+    response = client.post(url, {"status": "held", "topic": "党课：学习党章", "held_on": f"{YEAR}-03-02",
+                                 "lecturer_member": me.pk, f"att_{me.pk}": "present", f"att_{other.pk}": "present"})
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    from dangjian.meetings.models import Meeting
+
+    first = Meeting.objects.get(topic="党课：学习党章")
+    assert first.lecturer_member == me and first.lecturer == me.name
+    for month in (6, 9):
+        hold(world, world.orgs.a1, "lecture", datetime.date(YEAR, month, 2), {me.pk: ("present", "")}, lecturer=me)
+    hold(world, world.orgs.a1, "lecture", datetime.date(YEAR, 10, 2), {me.pk: ("present", "")})  # invited lecturer
+    lines = [line for line in engine.ledger(me, YEAR).lines if line.source == Source.LECTURER]
+    assert [(line.on.month, line.points) for line in lines] == [(3, 2), (6, 2), (9, 0)] and lines[2].cut
+    # 60 + 4 党课 attended + 4 lecturing (the third cut by the year's cap)
+    assert totals([me])[me.pk] == Decimal(68)
