@@ -427,7 +427,8 @@ def hand_written_points(root, year):
     least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
     bucket = {"month": "date_trunc('month', mt.held_on)" if pg else "strftime('%%m', mt.held_on)",
               "quarter": "date_trunc('quarter', mt.held_on)" if pg else "(CAST(strftime('%%m', mt.held_on) AS INTEGER) - 1) / 3",
-              "year": "0"}
+              # a year's bucket is the year itself: a bare constant in GROUP BY would be read as a column number
+              "year": "date_trunc('year', mt.held_on)" if pg else "strftime('%%Y', mt.held_on)"}
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     parts, params = [], []
     for rule, include, exclude in rulebook.groups(PointRule.objects.all(), root):
