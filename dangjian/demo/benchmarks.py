@@ -432,7 +432,7 @@ def hand_written_points(root, year):
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     parts, params = [], []
     for rule, include, exclude in rulebook.groups(PointRule.objects.all(), root):
-        if not rule.enabled:
+        if not rule.enabled or rule.source == "manual":  # (the bench has no manual items)
             continue
         p10 = int(rule.points * 10)
         where = "m.ended_on IS NULL AND o.path LIKE %s AND o.path LIKE %s" + " AND o.path NOT LIKE %s" * len(exclude)

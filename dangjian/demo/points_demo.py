@@ -39,7 +39,8 @@ def load_points(today):
         decided = status != ItemStatus.PENDING
         item = ManualItem(member=member, category=category, points=Decimal(points), on=on(days), reason=reason,
                           proposed_by=secretary, status=status, decided_by=admin if decided else None,
-                          decided_at=now if decided else None, decision_note="属实，同意" if decided else "")
+                          decided_at=now if decided else None, decision_note="属实，同意" if decided else "",
+                          needs_committee=abs(Decimal(points)) >= 5)  # the default rules' 党委 threshold
         if Decimal(points) >= 5:
             item.evidence.save("evidence.pdf", evidence(reason), save=False)
         item.save()

@@ -28,12 +28,33 @@ STAR_SCALES = {
 }
 
 
+# Manual items, one rule per category: the most one item may give (negative: cost), whether evidence is needed,
+# and from how many points (either way) the 党委 decides — the item then needs evidence too.
+MANUAL_DEFAULTS = [
+    # category, item, points category, most per item, needs evidence, 党委 from, basis
+    ("commendation", "表彰奖励加分", "bonus", "10", True, "5", "本地做法：受表彰奖励加分，附表彰文件；5分及以上由党委审批"),
+    ("vanguard", "先锋岗、责任区服务加分", "vanguard", "5", False, "5", "本地做法：党员先锋岗、责任区服务加分"),
+    ("volunteer", "志愿服务加分", "volunteer", "5", False, "5", "本地做法：志愿服务加分"),
+    ("discipline", "违纪违规扣分", "deduction", "-20", True, "5", "依纪依规处理的，附处理决定扣分；5分及以上由党委审批"),
+]
+
+
 def ensure_default_point_rules(PointRule):
-    """Create the defaults that are missing (the data migration calls this; so does the engine, cheaply)."""
+    """Create the defaults that are missing (the data migrations call this, with the model as it was then — older
+    ones without the manual rules' fields; so does the engine, cheaply)."""
+    manual = "manual_category" in {f.name for f in PointRule._meta.get_fields()}
     for source, kind, item, category, points, cap, cap_period, basis in DEFAULTS:
-        PointRule.objects.get_or_create(organization=None, source=source, meeting_kind=kind, defaults={
-            "item": item, "category": category, "points": Decimal(points), "cap": Decimal(cap) if cap else None,
-            "cap_period": cap_period, "basis": basis})
+        PointRule.objects.get_or_create(organization=None, source=source, meeting_kind=kind,
+                                        **({"manual_category": ""} if manual else {}), defaults={"item": item, "category": category, "points": Decimal(points),
+                                                  "cap": Decimal(cap) if cap else None, "cap_period": cap_period,
+                                                  "basis": basis})
+    if not manual:
+        return
+    for kind, item, category, points, evidence, committee, basis in MANUAL_DEFAULTS:
+        PointRule.objects.get_or_create(organization=None, source="manual", meeting_kind="", manual_category=kind,
+                                        defaults={"item": item, "category": category, "points": Decimal(points),
+                                                  "needs_evidence": evidence, "committee_from": Decimal(committee),
+                                                  "basis": basis})
 
 
 def ensure_default_star_scales(StarScale):

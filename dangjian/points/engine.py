@@ -153,7 +153,7 @@ def year_points(members, year, scan=False, until=None):
     pieces = []
     for root in Organization.objects.filter(path__in=list(roots)):
         for rule, include, exclude in rulebook.groups(PointRule.objects.all(), root):
-            if rule.enabled:
+            if rule.enabled and rule.source != Source.MANUAL:  # manual items: the approved ones, below
                 pieces.append(_piece(rule, include, exclude, root, members, year, scan, until).query.sql_with_params())
     # approved manual items (表彰、先锋岗、违纪扣分…): no rulebook, their own approved points
     start, end = _year(year, until)
@@ -228,7 +228,7 @@ def ledger(member, year, until=None):
     if (Source.BASE, "") in rules:
         found.append((start, 0, rules[(Source.BASE, "")], None))
     for rule in rules.values():
-        if rule.source == Source.BASE:
+        if rule.source in (Source.BASE, Source.MANUAL):
             continue
         qs, who, _when = _records(rule, year, until)
         if rule.source in MEETING_ROLES:

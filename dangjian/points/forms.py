@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.forms import DateInput
 
-from .models import LARGE_ITEM, ManualItem, PointRule, Source, StarScale
-from .services import check_item
+from .models import ManualItem, PointRule, Source, StarScale
+from .services import check_item, manual_rules
 
 
 class YearForm(forms.Form):
@@ -34,7 +34,16 @@ class YearForm(forms.Form):
 class PointRuleOverrideForm(forms.ModelForm):
     class Meta:
         model = PointRule
-        fields = ["enabled", "points", "cap", "cap_period"]
+        fields = ["enabled", "points", "cap", "cap_period", "needs_evidence", "committee_from"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.source == Source.MANUAL:  # per item, proposed and approved: no cap; evidence and 党委 rules
+            del self.fields["cap"], self.fields["cap_period"]
+            self.fields["points"].label = _("单项最高分值")
+            self.fields["points"].help_text = _("每一项最多加（扣分类别为负数：最多扣）的分数")
+        else:
+            del self.fields["needs_evidence"], self.fields["committee_from"]
 
     def clean(self):
         data = super().clean()
@@ -42,6 +51,15 @@ class PointRuleOverrideForm(forms.ModelForm):
         if points is None:
             return data
         source = self.instance.source
+        if source == Source.MANUAL:
+            if points == 0 or (points < 0) != (self.instance.manual_category == "discipline"):
+                self.add_error("points", _("扣分类别填负数，其他类别填正数，且不能为0"))
+            elif abs(points) > Decimal(100):
+                self.add_error("points", _("单项分值不能超过100分"))
+            committee = data.get("committee_from")
+            if committee is not None and committee <= 0:
+                self.add_error("committee_from", _("应大于0；留空为不需党委审批"))
+            return data
         if source == Source.BASE and points < 0:
             self.add_error("points", _("基础分不能为负数"))
         if source == Source.ABSENT and points > 0:
@@ -83,16 +101,25 @@ class StarScaleForm(forms.ModelForm):
 
 
 class ManualItemForm(forms.ModelForm):
+    """A manual item for a member of `org`: the categories enabled there, each checked against its rule."""
+
     class Meta:
         model = ManualItem
         fields = ["category", "on", "points", "reason", "evidence"]
         widgets = {"on": DateInput()}
 
+    def __init__(self, *args, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules = manual_rules(org)
+        self.fields["category"].choices = [("", "---------")] + [
+            (value, label) for value, label in self.fields["category"].choices if value in self.rules]
+
     def clean(self):
         data = super().clean()
-        points = data.get("points")
-        for name, message in check_item(data.get("category"), points, data.get("on"), data.get("evidence"),
-                                        points is not None and abs(points) >= LARGE_ITEM).items():
+        if not data.get("category"):
+            return data
+        for name, message in check_item(self.rules.get(data["category"]), data.get("points"), data.get("on"),
+                                        data.get("evidence")).items():
             if name not in self.errors:
                 self.add_error(name, message)
         return data

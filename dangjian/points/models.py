@@ -22,6 +22,7 @@ class Source(models.TextChoices):
     HOST = "host", _("主持组织生活")
     COBUILDING = "cobuilding", _("参加联建共建活动")
     LECTURER = "lecturer", _("讲授党课")
+    MANUAL = "manual", _("人工申报（须审批）")
 
 
 class Category(models.TextChoices):
@@ -39,6 +40,13 @@ class CapPeriod(models.TextChoices):
     MONTH = "month", _("每月")
     QUARTER = "quarter", _("每季度")
     YEAR = "year", _("每年")
+
+
+class ManualCategory(models.TextChoices):
+    COMMENDATION = "commendation", _("表彰奖励加分")
+    VANGUARD = "vanguard", _("先锋岗、责任区服务加分")
+    VOLUNTEER = "volunteer", _("志愿服务加分")
+    DISCIPLINE = "discipline", _("违纪违规扣分")
 
 
 class PointRule(models.Model):
@@ -59,6 +67,13 @@ class PointRule(models.Model):
     cap_period = models.CharField(_("封顶周期"), max_length=10, choices=CapPeriod.choices, blank=True, default="")
     enabled = models.BooleanField(_("启用"), default=True)
     basis = models.CharField(_("依据"), max_length=200, blank=True)
+    # Manual items (source "manual", one rule per category): `points` is the most one item may give (negative: may
+    # cost); each item is proposed and approved by someone else; these say what else it needs.
+    manual_category = models.CharField(_("人工事项类别"), max_length=20, choices=ManualCategory.choices, blank=True,
+                                       default="")
+    needs_evidence = models.BooleanField(_("须上传佐证材料"), default=False)
+    committee_from = models.DecimalField(_("须党委审批的分值"), max_digits=5, decimal_places=1, null=True, blank=True,
+                                         help_text=_("单项分值（绝对值）达到此数时须由党委审批，且须附佐证材料"))
 
     objects = RulebookQuerySet.as_manager()
 
@@ -67,7 +82,8 @@ class PointRule(models.Model):
         verbose_name_plural = _("积分规则")
         ordering = ["source", "meeting_kind", "organization_id"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "source", "meeting_kind"], name="point_rule_once_per_org"),
+            models.UniqueConstraint(fields=["organization", "source", "meeting_kind", "manual_category"],
+                                    name="point_rule_once_per_org"),
             models.CheckConstraint(condition=models.Q(cap__isnull=True) | models.Q(cap__gt=0), name="point_cap_positive"),
         ]
 
@@ -76,7 +92,11 @@ class PointRule(models.Model):
 
     @property
     def key(self):
-        return (self.source, self.meeting_kind)
+        return (self.source, self.meeting_kind or self.manual_category)
+
+    def large(self, points):
+        """Whether a manual item of `points` goes to the 党委 (and needs evidence whatever the category says)."""
+        return self.committee_from is not None and abs(points) >= self.committee_from
 
     @property
     def capped(self):
@@ -137,22 +157,10 @@ class StarScale(models.Model):
         return next((n for n, threshold in self.steps if points >= threshold), 0)
 
 
-class ManualCategory(models.TextChoices):
-    COMMENDATION = "commendation", _("表彰奖励加分")
-    VANGUARD = "vanguard", _("先锋岗、责任区服务加分")
-    VOLUNTEER = "volunteer", _("志愿服务加分")
-    DISCIPLINE = "discipline", _("违纪违规扣分")
-
-
 class ItemStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已通过")
     REJECTED = "rejected", _("未通过")
-
-
-# Items of this size or more (either way) are decided by a 党委, not by the branch (Issue 双积分: "large items by
-# the 党委").
-LARGE_ITEM = 5
 
 
 class ManualItem(models.Model):
@@ -176,6 +184,9 @@ class ManualItem(models.Model):
                                    related_name="+", verbose_name=_("审批人"))
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+    # Decided by a 党委 (Issue 双积分: "large items by the 党委"): fixed when proposed, from the category's rule then
+    # in force, so a later change of the rule does not move an item already in the queue.
+    needs_committee = models.BooleanField(_("须党委审批"), default=False)
 
     objects = ScopedManager()
 
@@ -200,7 +211,7 @@ class ManualItem(models.Model):
 
     @property
     def large(self):
-        return abs(self.points) >= LARGE_ITEM
+        return self.needs_committee
 
 
 def period_label(year, quarter=None):

@@ -1,6 +1,5 @@
 """Manual point items: proposed with a reason and evidence, decided by someone else (Issue 双积分: "approved by
 someone with scope who is not the proposer, large items by the 党委"; only approved items count)."""
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,23 +12,32 @@ from dangjian.core.scope import user_can
 from dangjian.meetings.attachments import check_attachment
 from dangjian.orgs.models import OrgKind
 
-from .models import LARGE_ITEM, ItemStatus, ManualCategory, ManualItem
-
-MAX_ITEM = Decimal(30)
+from .models import ItemStatus, ManualItem
 
 
-def check_item(category, points, on, evidence, large):
-    """Errors for a proposal, per field, in Chinese (empty when it may be filed)."""
+def manual_rules(org):
+    """{category: the enabled manual-item rule in force for `org`'s members} (the point rules, source "manual")."""
+    from .engine import rules_for
+
+    return {r.manual_category: r for r in rules_for(org).values() if r.source == "manual"}
+
+
+def check_item(rule, points, on, evidence):
+    """Errors for a proposal under its category's `rule` (None: the category is switched off here), per field,
+    in Chinese (empty when it may be filed)."""
     errors = {}
+    if rule is None:
+        return {"category": _("该类别的人工积分在本组织未启用")}
     if points is not None:
+        most = rule.points
         if points == 0:
             errors["points"] = _("分值不能为0")
-        elif category == ManualCategory.DISCIPLINE and points > 0:
-            errors["points"] = _("违纪违规扣分应填负数")
-        elif category != ManualCategory.DISCIPLINE and points < 0:
-            errors["points"] = _("加分事项应填正数；扣分请选择“违纪违规扣分”")
-        elif abs(points) > MAX_ITEM:
-            errors["points"] = _("单项分值不能超过 %(m)s 分") % {"m": MAX_ITEM}
+        elif most < 0 and points > 0:
+            errors["points"] = _("%(c)s应填负数") % {"c": rule.item}
+        elif most > 0 and points < 0:
+            errors["points"] = _("加分事项应填正数；扣分请选择扣分类别")
+        elif abs(points) > abs(most):
+            errors["points"] = _("%(c)s单项不能超过 %(m)s 分") % {"c": rule.item, "m": abs(most)}
     if on is not None and on > timezone.localdate():
         errors["on"] = _("事项日期不能晚于今天")
     if evidence:
@@ -37,19 +45,22 @@ def check_item(category, points, on, evidence, large):
             check_attachment(evidence)
         except ValidationError as e:
             errors["evidence"] = e.messages[0]
-    elif category == ManualCategory.DISCIPLINE or large:
-        errors["evidence"] = _("扣分事项和 5 分及以上的事项须上传佐证材料")
+    elif rule.needs_evidence:
+        errors["evidence"] = _("%(c)s须上传佐证材料") % {"c": rule.item}
+    elif points is not None and rule.large(points):
+        errors["evidence"] = _("%(n)s 分及以上的事项由党委审批，须上传佐证材料") % {"n": rule.committee_from}
     return errors
 
 
 def propose(*, member, by, category, points, on, reason, evidence=None):
     if not user_can(by, CHANGE, member.organization):
         raise PermissionDenied
-    errors = check_item(category, points, on, evidence, abs(points) >= LARGE_ITEM)
+    rule = manual_rules(member.organization).get(category)
+    errors = check_item(rule, points, on, evidence)
     if errors:
         raise ValidationError(errors)
     return ManualItem.objects.create(member=member, category=category, points=points, on=on, reason=reason,
-                                     evidence=evidence or "", proposed_by=by)
+                                     evidence=evidence or "", proposed_by=by, needs_committee=rule.large(points))
 
 
 def may_decide(user, item):
@@ -71,7 +82,7 @@ def decide(*, item, by, approve, note=""):
     if item.proposed_by_id == by.pk:
         raise PermissionDenied(_("不能审批自己申报的事项"))
     if not may_decide(by, item):
-        raise PermissionDenied(_("5 分及以上的事项须由党委审批") if item.large else _("无权审批该事项"))
+        raise PermissionDenied(_("该事项须由党委审批") if item.large else _("无权审批该事项"))
     with transaction.atomic():
         done = ManualItem.objects.filter(pk=item.pk, status=ItemStatus.PENDING).update(
             status=ItemStatus.APPROVED if approve else ItemStatus.REJECTED, decided_by=by,

@@ -204,11 +204,13 @@ def override(request, org_pk, rule_pk):
     org = _org(request, org_pk, "manage_org")
     engine.defaults_present()
     base = get_object_or_404(PointRule.objects.visible_to(request.user), pk=rule_pk)
-    existing = PointRule.objects.filter(organization=org, source=base.source, meeting_kind=base.meeting_kind).first()
+    existing = PointRule.objects.filter(organization=org, source=base.source, meeting_kind=base.meeting_kind,
+                                        manual_category=base.manual_category).first()
     instance = existing or PointRule(organization=org, source=base.source, meeting_kind=base.meeting_kind,
-                                     item=base.item, category=base.category, points=base.points, cap=base.cap,
-                                     cap_period=base.cap_period, enabled=base.enabled,
-                                     basis=_("%(org)s 的规定") % {"org": org.name})
+                                     manual_category=base.manual_category, item=base.item, category=base.category,
+                                     points=base.points, cap=base.cap, cap_period=base.cap_period,
+                                     enabled=base.enabled, needs_evidence=base.needs_evidence,
+                                     committee_from=base.committee_from, basis=_("%(org)s 的规定") % {"org": org.name})
     return override_rule(request, org=org, form=PointRuleOverrideForm(request.POST or None, instance=instance),
                          existing=existing, title=instance.item, back=reverse("points:rules", args=[org.pk]))
 
@@ -217,14 +219,14 @@ def override(request, org_pk, rule_pk):
 def propose(request, pk):
     """A manual item for a member, by someone who may change the member's records; it counts once approved."""
     member = get_object_or_404(Member.objects.visible_to(request.user, CHANGE).select_related("organization"), pk=pk)
-    form = ManualItemForm(request.POST or None, request.FILES or None)
+    form = ManualItemForm(request.POST or None, request.FILES or None, org=member.organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         item = services.propose(member=member, by=request.user, category=data["category"], points=data["points"],
                                 on=data["on"], reason=data["reason"], evidence=data.get("evidence"))
         messages.success(request, _("已申报，待审批后计入积分"))
         return redirect("points:item", item.pk)
-    return render(request, "points/propose.html", {"member": member, "form": form})
+    return render(request, "points/propose.html", {"member": member, "form": form, "rules": form.rules.values()})
 
 
 def _item(request, pk):

@@ -42,8 +42,8 @@ class LedgerSerializer(serializers.Serializer):
 class PointRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = PointRule
-        fields = ["id", "organization", "source", "meeting_kind", "item", "category", "points", "cap", "cap_period",
-                  "enabled", "basis"]
+        fields = ["id", "organization", "source", "meeting_kind", "manual_category", "item", "category", "points", "cap",
+                  "cap_period", "needs_evidence", "committee_from", "enabled", "basis"]
 
 
 class StarScaleSerializer(serializers.ModelSerializer):

@@ -118,3 +118,43 @@ def test_the_approval_queue_lists_what_is_pending_and_says_who_may_decide(world,
     other = services.propose(member=world.members.me, by=world.users.secretary, category="volunteer",
                              points=Decimal(1), on=TODAY, reason="义务献血")
     assert login(world.users.secretary).post(reverse("points:item", args=[other.pk]), {"decision": "approve"}).status_code == 403
+
+
+def test_what_a_manual_item_needs_is_a_rule_of_its_category_set_by_the_committee(world, login):
+    """Issue 双积分: a rule says whether evidence and approval are needed. 党委 A tightens 志愿服务 for its subtree
+    (at most 3 a time, evidence required, the 党委 from 2) and switches 先锋岗 off; a branch of A proposes under the
+    new rule, a branch of B under the defaults. An item already filed keeps the decider it was filed with."""
+    from dangjian.points.models import PointRule
+
+    admin = login(world.users.group_admin)
+    volunteer = PointRule.objects.get(organization=None, source="manual", manual_category="volunteer")
+    vanguard = PointRule.objects.get(organization=None, source="manual", manual_category="vanguard")
+    filed = services.propose(member=world.members.a1[1], by=world.users.secretary, category="volunteer",
+                             points=Decimal(2), on=TODAY, reason="社区志愿服务")
+    assert not filed.large
+    url = reverse("points:override", args=[world.orgs.a.pk, volunteer.pk])
+    assert admin.get(url).context["form"].fields["points"].label == "单项最高分值"
+    assert admin.post(url, {"enabled": "on", "points": "3", "needs_evidence": "on", "committee_from": "2"}).status_code == 302
+    assert admin.post(reverse("points:override", args=[world.orgs.a.pk, vanguard.pk]), {"points": "5"}).status_code == 302
+    rules = admin.get(reverse("points:rules", args=[world.orgs.a1.pk])).content.decode()
+    assert "须附佐证" in rules and "2.0 分及以上党委审批" in rules
+    me = world.members.me
+    with pytest.raises(ValidationError) as e:
+        services.propose(member=me, by=world.users.secretary, category="volunteer", points=Decimal(2), on=TODAY,
+                         reason="志愿服务")
+    assert "须上传佐证材料" in str(e.value)
+    with pytest.raises(ValidationError) as e:
+        services.propose(member=me, by=world.users.secretary, category="volunteer", points=Decimal(4), on=TODAY,
+                         reason="志愿服务", evidence=pdf())
+    assert "不能超过 3.0 分" in str(e.value)
+    item = services.propose(member=me, by=world.users.secretary, category="volunteer", points=Decimal(2), on=TODAY,
+                            reason="志愿服务", evidence=pdf())
+    assert item.large and not ManualItem.objects.get(pk=filed.pk).large  # filed before: decided as then
+    with pytest.raises(ValidationError):
+        services.propose(member=me, by=world.users.secretary, category="vanguard", points=Decimal(1), on=TODAY,
+                         reason="先锋岗")
+    form = login(world.users.secretary).get(reverse("points:propose", args=[me.pk])).context["form"]
+    assert "vanguard" not in dict(form.fields["category"].choices) and "volunteer" in dict(form.fields["category"].choices)
+    # B's branch: the defaults (no evidence for 2 points of volunteering, 先锋岗 on)
+    services.propose(member=world.members.b1[0], by=world.users.group_admin, category="vanguard", points=Decimal(2),
+                     on=TODAY, reason="先锋岗")
