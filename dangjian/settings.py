@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dangjian.reminders",
     "dangjian.cobuilding",
     "dangjian.points",
+    "dangjian.dues",
     "dangjian.api",
     "dangjian.demo",
 ]

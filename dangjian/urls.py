@@ -15,6 +15,7 @@ urlpatterns = [
     path("reminders/", include("dangjian.reminders.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("points/", include("dangjian.points.urls")),
+    path("dues/", include("dangjian.dues.urls")),
     path("jobs/", include("dangjian.core.urls")),
 ]
 handler500 = "dangjian.core.views.server_error"

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from dangjian.dues.api.views import DuesCalculatorView, PaymentViewSet
 from dangjian.meetings.api.views import MeetingViewSet
 from dangjian.members.api.views import MemberViewSet
 from dangjian.orgs.api.views import OrganizationViewSet
@@ -16,10 +17,12 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("points", PointsViewSet, basename="points")
 router.register("point-rules", PointRuleViewSet, basename="point-rule")
 router.register("star-scales", StarScaleViewSet, basename="star-scale")
+router.register("dues-payments", PaymentViewSet, basename="dues-payment")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("dues/calculator/", DuesCalculatorView.as_view(), name="dues-calculator"),
     path("", include(router.urls)),
 ]

@@ -125,6 +125,9 @@ def load_demo(*, seed=2026, stdout=None):
         from .points_demo import load_points
 
         load_points(today)
+        from .dues_demo import load_dues
+
+        load_dues(rng, today)
     return accounts
 
 

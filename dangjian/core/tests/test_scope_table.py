@@ -37,6 +37,7 @@ NO_OBJECT = {
     "cobuilding:list", "cobuilding:create", "cobuilding:overview",
     "org-list", "member-list", "meeting-list",
     "points:index", "points:me", "points-list", "point-rule-list", "star-scale-list",
+    "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -105,6 +106,11 @@ SCOPE_TABLE = {
     ("points:approvals", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("points:groups", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("points:branches", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("dues:month", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("dues:member", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
+    ("dues:reverse", "pk"): (lambda o: {"pk": o.payment.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("dues-payment-detail", "pk"): (lambda o: {"pk": o.payment.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("dues-payment-detail", "format,pk"): (lambda o: {"pk": o.payment.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("points:publish_branches", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_ALLOWED, NOT_FOUND),
     ("points:publish", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_ALLOWED, NOT_FOUND),
     ("points:published", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
@@ -125,6 +131,7 @@ SCOPE_TABLE = {
     # list URLs with a format suffix: like the plain list, scoped
     ("org-list", "format"): None, ("member-list", "format"): None, ("meeting-list", "format"): None,
     ("points-list", "format"): None, ("point-rule-list", "format"): None, ("star-scale-list", "format"): None,
+    ("dues-payment-list", "format"): None,
     ("api-root", "format"): None,
 }
 
@@ -207,6 +214,11 @@ def a2_objects(world, settings, tmp_path):
     from dangjian.points.services import publish
 
     publish(org=a2, year=today.year, by=admin)
+    from dangjian.dues.models import DuesBase, Payment
+
+    DuesBase.objects.create(member=world.members.a2[0], starts_on=today.replace(day=1), category="salaried", income=9000)
+    payment = Payment.objects.create(member=world.members.a2[0], month=today.replace(day=1), amount=135,
+                                     paid_on=today, receipt_no="A2-001")
     a2_user = UserFactory(username="a2_secretary")
     a2_grant = grant(a2_user, a2, roles.BRANCH_COMMITTEE)
 
@@ -225,7 +237,7 @@ def a2_objects(world, settings, tmp_path):
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
         checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule, star_scale=star_scale,
-        point_item=point_item)
+        point_item=point_item, payment=payment)
 
 
 def database_state():
@@ -233,7 +245,8 @@ def database_state():
     from django.apps import apps
 
     models = [m for m in apps.get_models() if m._meta.app_label in {
-        "orgs", "members", "accounts", "meetings", "cobuilding", "points", "reminders", "auditlog", "auth", "authtoken"}]
+        "orgs", "members", "accounts", "meetings", "cobuilding", "points", "dues", "reminders", "auditlog", "auth",
+        "authtoken"}]
     return {m._meta.label: serializers.serialize("json", m._base_manager.order_by("pk")) for m in models}
 
 

@@ -67,6 +67,15 @@ def test_demo_has_committees_by_size_terms_due_and_the_warning_cases(db):
     assert "正式党员不足3名" in warnings["ZG05"]
     assert "超过50名" in warnings["HM305"]
     assert MemberPost.objects.count() > 50 and Transfer.objects.exists() and ExternalOrganization.objects.exists()
+    # a year of 党费: everyone on the roll has a base; most paid; the secretary's branch has one member flagged
+    from dangjian.dues import services as dues
+    from dangjian.dues.models import DuesBase
+
+    assert DuesBase.objects.count() == Member.objects.on_roll().count()
+    if today.month > 7:  # (in the year's first months nobody can be six months behind yet)
+        branch = Member.objects.on_roll().filter(organization__code="SW03")
+        owing = dues.arrears(branch, dues.add_months(today.replace(day=1), -1))
+        assert sum(a.flagged for a in owing.values()) == 1 and len(owing) < branch.count() / 2
 
 
 def test_load_demo_if_empty_leaves_existing_data_alone(db):

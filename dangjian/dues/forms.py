@@ -1,0 +1,89 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.forms import DateInput
+
+from .rates import DuesCategory, check_income
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
+class MonthField(forms.DateField):
+    """A month as YYYY-MM (the browser's month picker), the first of the month inside."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("请按“年-月”填写月份，如 2026-05")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is None:
+            return None
+        if not datetime.date(1921, 7, 1) <= day <= datetime.date(2100, 12, 31):
+            raise forms.ValidationError(_("月份超出范围"))
+        return day.replace(day=1)
+
+
+class MonthForm(forms.Form):
+    month = MonthField(label=_("月份"), required=False)
+
+    def chosen(self):
+        today = timezone.localdate().replace(day=1)
+        return (self.cleaned_data.get("month") or today) if self.is_valid() else today
+
+
+class BaseForm(forms.Form):
+    starts_on = MonthField(label=_("起始月份"), help_text=_("工资变动从变动当月起按新基数计算"))
+    category = forms.ChoiceField(label=_("交纳类别"), choices=DuesCategory.choices)
+    income = forms.DecimalField(label=_("月收入（元）"), max_digits=12, decimal_places=2, min_value=Decimal(0),
+                                help_text=_("税后工资收入（基本工资、岗位工资、奖金等，扣除个人所得税；不含住房公积金和社会保险补贴）；"
+                                            "农民党员填每月交纳金额"),
+                                error_messages={"max_decimal_places": _("金额最多精确到分（两位小数）")})
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") and data.get("income") is not None:
+            problem = check_income(data["category"], data["income"])
+            if problem:
+                self.add_error("income", problem)
+        return data
+
+
+class BatchForm(forms.Form):
+    paid_on = forms.DateField(label=_("交纳日期"), widget=DateInput())
+    receipt_prefix = forms.CharField(label=_("收据号前缀"), max_length=30, required=False,
+                                     help_text=_("填写后按顺序编号，如 DF202605-001"))
+
+    def clean_paid_on(self):
+        day = self.cleaned_data["paid_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("交纳日期不能晚于今天"))
+        return day
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("冲正原因"), max_length=200)
+
+
+class CalculatorForm(forms.Form):
+    category = forms.ChoiceField(label=_("交纳类别"), choices=DuesCategory.choices, initial=DuesCategory.SALARIED)
+    income = forms.DecimalField(label=_("月收入（元）"), max_digits=12, decimal_places=2, min_value=Decimal(0),
+                                error_messages={"max_decimal_places": _("金额最多精确到分（两位小数）")})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") and data.get("income") is not None:
+            problem = check_income(data["category"], data["income"])
+            if problem:
+                self.add_error("income", problem)
+        return data

@@ -1,0 +1,151 @@
+"""党费 as the branch works it: declare a member's base, see a month's dues, record the month's payments in one
+batch, reverse a wrong one, and find who has not paid for six months (RULES.md: a flag for the branch — never an
+automatic removal)."""
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.roles import CHANGE
+from dangjian.core.scope import user_can
+from dangjian.members.models import Member
+
+from .models import DuesBase, Payment, PaymentKind
+from .rates import amount_fen_sql, check_income
+
+ARREARS_FLAG = 6  # months unpaid: RULES.md — flag as possible 自行脱党 for the branch to handle
+
+
+def month_of(day):
+    return day.replace(day=1)
+
+
+def add_months(month, n):
+    y, m = divmod(month.year * 12 + month.month - 1 + n, 12)
+    return datetime.date(y, m + 1, 1)
+
+
+def months_between(first, last):
+    """Months from `first` to `last`, both months counted (0 when last < first)."""
+    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
+
+
+def declare_base(*, member, starts_on, category, income, by, note=""):
+    """A member's dues base from a month on (the same month declared again replaces that month's declaration: a
+    correction, in the change log)."""
+    if not user_can(by, CHANGE, member.organization):
+        raise PermissionDenied
+    problem = check_income(category, income)
+    if problem:
+        raise ValidationError({"income": problem})
+    base, _created = DuesBase.objects.update_or_create(
+        member=member, starts_on=month_of(starts_on),
+        defaults={"category": category, "income": income, "note": note, "declared_by": by})
+    return base
+
+
+def _base(field, month):
+    return Subquery(DuesBase.objects.filter(member=OuterRef("pk"), starts_on__lte=month)
+                    .order_by("-starts_on").values(field)[:1])
+
+
+def due_in(members, month):
+    """The members of `members` who owe dues for `month` — on the roll that month (预备党员 from the 支部大会 date,
+    their 入党日期) — annotated in one statement with the base in force (`category`, `income`), the month's
+    amount in fen (`due_fen`, None without a declared base) and whether the month is paid (`paid`). (`dues_…`:
+    the member's own `category` is the roster's 在职/离退休, not the dues category.)"""
+    last_day = add_months(month, 1) - datetime.timedelta(days=1)
+    return (members.filter(joined_on__lte=last_day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=month))
+            .annotate(dues_category=_base("category", month), dues_income=_base("income", month))
+            .annotate(due_fen=amount_fen_sql("dues_category", "dues_income"),
+                      paid=Exists(Payment.objects.filter(member=OuterRef("pk"), month=month, kind=PaymentKind.REGULAR,
+                                                         reversed=False))))
+
+
+@dataclass
+class Arrears:
+    months: int  # months unpaid since the last paid one (or since dues began), up to and including `upto`
+    since: datetime.date  # the first unpaid month
+
+    @property
+    def flagged(self):
+        return self.months >= ARREARS_FLAG
+
+
+def arrears(members, upto):
+    """{member id: Arrears} for the members owing something up to the month `upto`: the months since their last
+    paid month, or since their dues began (the first declared base, not before joining). One grouped query."""
+    rows = (members.annotate(
+        last_paid=Max("dues_payments__month", filter=Q(dues_payments__kind=PaymentKind.REGULAR,
+                                                       dues_payments__reversed=False)),
+        first_base=Min("dues_bases__starts_on"))
+        .values_list("pk", "joined_on", "last_paid", "first_base"))
+    out = {}
+    for pk, joined, last_paid, first_base in rows:
+        if first_base is None:
+            continue  # no base declared: nothing can be owed yet (the page says so)
+        since = add_months(last_paid, 1) if last_paid else max(first_base, month_of(joined))
+        n = months_between(since, upto)
+        if n:
+            out[pk] = Arrears(n, since)
+    return out
+
+
+def record_month(*, members, month, paid_on, by, receipt_prefix=""):
+    """Regular payments for `month` by each of `members` (Member rows from due_in, with `due_fen`), at the
+    month's amount. Returns (recorded, already paid): a month already paid — by a second click, or by someone
+    else meanwhile — is refused by the database's constraint and named, never recorded twice."""
+    recorded, already = [], []
+    for n, m in enumerate(members, 1):
+        if not user_can(by, CHANGE, m.organization):
+            raise PermissionDenied
+        if m.due_fen is None:
+            raise ValidationError(_("%(n)s 尚未登记党费基数") % {"n": m.name})
+        try:
+            with transaction.atomic():
+                recorded.append(Payment.objects.create(
+                    member=m, month=month, amount=Decimal(m.due_fen) / 100, paid_on=paid_on, recorded_by=by,
+                    receipt_no=f"{receipt_prefix}{n:03d}" if receipt_prefix else ""))
+        except IntegrityError:
+            already.append(m)
+    return recorded, already
+
+
+def reverse(*, payment, by, reason):
+    """Cancel a payment by a reversing entry (the payment stays, marked reversed); the month can be paid again."""
+    if not user_can(by, CHANGE, payment.member.organization):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("冲正须写明原因")})
+    with transaction.atomic():
+        if not Payment.objects.filter(pk=payment.pk, reversed=False, kind__in=[PaymentKind.REGULAR,
+                                                                              PaymentKind.VOLUNTARY]).update(reversed=True):
+            raise ValidationError(_("该记录已冲正或不能冲正"))
+        return Payment.objects.create(member=payment.member, month=payment.month, kind=PaymentKind.REVERSAL,
+                                      amount=-payment.amount, paid_on=payment.paid_on, reversal_of=payment,
+                                      reason=reason.strip()[:200], recorded_by=by)
+
+
+def member_year(member, year):
+    """[(month, base, paid payment or None)] for each month of `year` the member owed dues, for their history."""
+    bases = list(member.dues_bases.order_by("starts_on"))
+    payments = {p.month: p for p in member.dues_payments.filter(month__year=year, kind=PaymentKind.REGULAR,
+                                                                reversed=False)}
+    out = []
+    for i in range(12):
+        month = datetime.date(year, i + 1, 1)
+        last_day = add_months(month, 1) - datetime.timedelta(days=1)
+        if member.joined_on > last_day or (member.ended_on and member.ended_on < month):
+            continue
+        base = next((b for b in reversed(bases) if b.starts_on <= month), None)
+        out.append((month, base, payments.get(month)))
+    return out
+
+
+def base_members(org, user):
+    """The members under `org` whose dues `user` may see."""
+    return Member.objects.visible_to(user).filter(organization__path__startswith=org.path)

@@ -1,0 +1,152 @@
+"""党费 (RULES.md "党费", 党费规定): the rate at every boundary, the same figure from SQL as from the rule, the base
+from the month a pay change starts, a month paid once however often it is submitted, reversal instead of deletion,
+six months unpaid flagged (never acted on), and the scope like everything else."""
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.dues import services
+from dangjian.dues.models import DuesBase, Payment
+from dangjian.dues.rates import DuesCategory, monthly
+from dangjian.members.models import Member
+
+THIS_MONTH = timezone.localdate().replace(day=1)
+
+
+@pytest.mark.parametrize("category,income,rate,amount", [
+    ("salaried", "3000", "0.005", "15.00"), ("salaried", "3000.01", "0.01", "30.00"),
+    ("salaried", "5000", "0.01", "50.00"), ("salaried", "5000.01", "0.015", "75.00"),
+    ("salaried", "5100", "0.015", "76.50"), ("salaried", "10000", "0.015", "150.00"),
+    ("salaried", "10000.01", "0.02", "200.00"), ("salaried", "1111.11", "0.005", "5.56"),  # 5.55555, half up once
+    ("annual", "20000", "0.02", "400.00"), ("salaried", "0", "0.005", "0.00"),
+    ("retired", "5000", "0.005", "25.00"), ("retired", "5000.01", "0.01", "50.00"),
+    ("student", "0", None, "0.20"), ("unemployed", "800", None, "0.20"), ("relief", "0", None, "0.20"),
+    ("farmer", "0.5", None, "0.50"),
+])
+def test_the_monthly_amount_follows_the_rules_at_each_boundary(category, income, rate, amount):
+    got_rate, got_amount = monthly(category, Decimal(income))
+    assert (str(got_rate) if got_rate is not None else None, str(got_amount)) == (rate and str(Decimal(rate)), amount)
+
+
+def test_sql_gives_the_same_amount_as_the_rule_for_every_member(world):
+    rng = random.Random(2026)
+    members = world.members.a1 + world.members.a2 + world.members.b1
+    for m in members:
+        category = rng.choice([c for c in DuesCategory.values if c != "farmer"])
+        income = Decimal(rng.choice([3000, 5000, 10000, rng.randint(0, 2_000_000) / 100])).quantize(Decimal("0.01"))
+        services.declare_base(member=m, starts_on=datetime.date(2025, 1, 1), category=category, income=income,
+                              by=world.users.group_admin)
+    rows = services.due_in(Member.objects.filter(pk__in=[m.pk for m in members]), datetime.date(2025, 6, 1))
+    got = {m.pk: Decimal(m.due_fen) / 100 for m in rows}
+    want = {b.member_id: b.monthly[1] for b in DuesBase.objects.all()}
+    assert got == want and len(got) == len(members)
+
+
+def test_a_pay_change_applies_from_its_month_and_a_probationary_member_owes_from_admission(world):
+    me, admin = world.members.me, world.users.group_admin
+    services.declare_base(member=me, starts_on=datetime.date(2025, 1, 15), category="salaried",
+                          income=Decimal("4000"), by=admin)
+    services.declare_base(member=me, starts_on=datetime.date(2025, 5, 1), category="salaried",
+                          income=Decimal("6000"), by=admin)
+
+    def due(month):
+        row = services.due_in(Member.objects.filter(pk=me.pk), month).first()
+        return row and Decimal(row.due_fen) / 100
+
+    assert due(datetime.date(2025, 4, 1)) == Decimal("40.00") and due(datetime.date(2025, 5, 1)) == Decimal("90.00")
+    Member.objects.filter(pk=me.pk).update(joined_on=datetime.date(2025, 3, 31))  # the 支部大会 on the 31st
+    assert due(datetime.date(2025, 2, 1)) is None and due(datetime.date(2025, 3, 1)) == Decimal("40.00")
+
+
+def test_a_month_is_paid_once_however_often_it_is_submitted_and_a_wrong_payment_is_reversed_not_deleted(world, login):
+    admin, me = world.users.group_admin, world.members.me
+    client = login(world.users.secretary)
+    url = reverse("dues:month", args=[world.orgs.a1.pk]) + f"?month={THIS_MONTH:%Y-%m}"
+    before = client.get(url)
+    assert before.context["no_base"] == 4 and before.context["due"] == 0 and "尚未登记党费基数" in before.content.decode()
+    for m in world.members.a1:
+        services.declare_base(member=m, starts_on=THIS_MONTH, category="salaried", income=Decimal("5100"), by=admin)
+    page = client.get(url)
+    assert page.context["due"] == Decimal("306.00") and page.context["unpaid"] == 4
+    form = {"paid_on": timezone.localdate().isoformat(), "receipt_prefix": "DF-", "pay": [m.pk for m in world.members.a1]}
+    assert client.post(url, form).status_code == 302
+    client.post(url, form)  # the second click: nothing more
+    payments = Payment.objects.filter(month=THIS_MONTH)
+    assert payments.count() == 4 and {p.amount for p in payments} == {Decimal("76.50")}
+    assert sorted(p.receipt_no for p in payments) == ["DF-001", "DF-002", "DF-003", "DF-004"]
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database refuses it, not only the page
+        Payment.objects.create(member=me, month=THIS_MONTH, amount=Decimal("76.50"), paid_on=timezone.localdate())
+    mine = payments.get(member=me)
+    assert client.post(reverse("dues:reverse", args=[mine.pk]), {"reason": ""}).status_code == 302
+    assert not Payment.objects.get(pk=mine.pk).reversed  # a reason is required
+    client.post(reverse("dues:reverse", args=[mine.pk]), {"reason": "金额登记错误"})
+    mine.refresh_from_db()
+    assert mine.reversed and mine.reversal.amount == Decimal("-76.50") and Payment.objects.count() == 5
+    assert client.get(url).context["unpaid"] == 1  # the month is open again for that member
+    services.record_month(members=list(services.due_in(Member.objects.filter(pk=me.pk), THIS_MONTH)),
+                          month=THIS_MONTH, paid_on=timezone.localdate(), by=admin)
+    assert client.get(url).context["unpaid"] == 0
+
+
+def test_six_months_unpaid_is_flagged_for_the_branch_and_paying_clears_it(world, login):
+    me, admin = world.members.me, world.users.group_admin
+    start = services.add_months(THIS_MONTH, -7)
+    services.declare_base(member=me, starts_on=start, category="retired", income=Decimal("3000"), by=admin)
+    upto = services.add_months(THIS_MONTH, -1)
+    owing = services.arrears(Member.objects.filter(pk=me.pk), upto)[me.pk]
+    assert owing.months == 7 and owing.flagged and owing.since == start
+    page = login(world.users.secretary).get(reverse("dues:month", args=[world.orgs.a1.pk]))
+    assert page.context["flagged"] == 1 and "连续 7 个月未交" in page.content.decode()
+    assert Member.objects.get(pk=me.pk).ended_on is None  # a flag, never a removal
+    for i in range(6):  # back-payment of the months since
+        Payment.objects.create(member=me, month=services.add_months(start, i), amount=Decimal("15.00"),
+                               paid_on=timezone.localdate())
+    assert services.arrears(Member.objects.filter(pk=me.pk), upto)[me.pk].months == 1
+    assert not services.arrears(Member.objects.filter(pk=me.pk), upto)[me.pk].flagged
+
+
+def test_dues_are_read_in_scope_a_member_sees_their_own_and_changes_nothing(world, login):
+    admin, me = world.users.group_admin, world.members.me
+    services.declare_base(member=me, starts_on=THIS_MONTH, category="salaried", income=Decimal("2000"), by=admin)
+    secretary = login(world.users.secretary)
+    assert secretary.get(reverse("dues:month", args=[world.orgs.a2.pk])).status_code == 404
+    assert secretary.get(reverse("dues:member", args=[world.members.a2[0].pk])).status_code == 404
+    member = login(world.users.member)
+    own = member.get(reverse("dues:me"), follow=True)
+    assert own.status_code == 200 and "10.00" in own.content.decode()  # 2000 × 0.5 %
+    assert member.get(reverse("dues:member", args=[world.members.a1[1].pk])).status_code == 404
+    member.post(reverse("dues:month", args=[world.orgs.a1.pk]),
+                {"paid_on": timezone.localdate().isoformat(), "pay": [me.pk]})
+    member.post(reverse("dues:member", args=[me.pk]), {"starts_on": f"{THIS_MONTH:%Y-%m}", "category": "student",
+                                                      "income": "0"})
+    assert not Payment.objects.exists() and DuesBase.objects.get(member=me).category == "salaried"
+
+
+def test_a_bad_base_is_a_message_next_to_the_field(world, login):
+    client = login(world.users.secretary)
+    url = reverse("dues:member", args=[world.members.me.pk])
+    page = client.post(url, {"starts_on": "2026-13", "category": "farmer", "income": "5"})
+    errors = page.context["form"].errors
+    assert "请按“年-月”填写月份" in errors["starts_on"][0] and "0.2 元至 1 元" in errors["income"][0]
+    assert not DuesBase.objects.exists()
+
+
+def test_the_calculator_page_and_api_answer_the_same(world, login):
+    from rest_framework.test import APIClient
+
+    page = login(world.users.member).get(reverse("dues:calculator"), {"category": "salaried", "income": "5100"})
+    assert page.context["result"]["amount"] == Decimal("76.50")
+    api = APIClient()
+    api.force_authenticate(world.users.member)
+    body = api.get("/api/dues/calculator/", {"category": "在职", "income": "5100"}).json()
+    assert body == {"category": "salaried", "category_name": "在职（月薪）", "income": "5100.00", "rate": "0.015",
+                    "rate_percent": "1.50", "amount": "76.50"}
+    assert api.get("/api/dues/calculator/", {"category": "学生", "income": "0"}).json()["rate"] is None
+    bad = api.get("/api/dues/calculator/", {"category": "工人", "income": "1e9999"})
+    assert bad.status_code == 400 and "交纳类别无效" in bad.json()["category"][0]
+    assert api.get("/api/dues/calculator/", {"category": "在职", "income": "12.345"}).status_code == 400

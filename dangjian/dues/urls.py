@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dues"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("me/", views.me, name="me"),
+    path("calculator/", views.calculator, name="calculator"),
+    path("org/<int:org_pk>/", views.month, name="month"),
+    path("member/<int:pk>/", views.member, name="member"),
+    path("payments/<int:pk>/reverse/", views.reverse_payment, name="reverse"),
+]

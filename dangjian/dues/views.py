@@ -1,0 +1,140 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.accounts.roles import CHANGE
+from dangjian.core.scope import grant_paths, own_record, user_can
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
+
+from . import services
+from .forms import BaseForm, BatchForm, CalculatorForm, MonthForm, ReverseForm
+from .models import Payment
+from .rates import DuesCategory, monthly
+
+
+@login_required
+def index(request):
+    """The header's 党费: the month page of the highest organization the user holds, else the user's own dues."""
+    top = Organization.objects.visible_to(request.user).order_by("depth", "path").first()
+    if top is None or not (request.user.is_superuser or grant_paths(request.user, "view")):
+        return redirect("dues:me")
+    return redirect("dues:month", top.pk)
+
+
+@login_required
+def month(request, org_pk):
+    """A month's dues under an organization: who owes what, who has paid, who is in arrears — and the batch that
+    records the month's payments (the members ticked, at each one's amount)."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
+    form = MonthForm(request.GET or None)
+    chosen = form.chosen()
+    members = services.due_in(services.base_members(org, request.user), chosen).select_related("organization")
+    can_record = user_can(request.user, CHANGE, org)
+    batch = BatchForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    query = f"?month={chosen:%Y-%m}"
+    if request.method == "POST":
+        if not can_record:
+            return redirect(reverse("dues:month", args=[org.pk]) + query)
+        picked = {int(v) for v in request.POST.getlist("pay") if v.isdigit()}
+        chosen_members = [m for m in members.filter(pk__in=picked, paid=False)]
+        if not picked:
+            messages.error(request, _("请勾选要登记交纳的党员"))
+        elif batch.is_valid():
+            try:
+                done, already = services.record_month(members=chosen_members, month=chosen, by=request.user,
+                                                      paid_on=batch.cleaned_data["paid_on"],
+                                                      receipt_prefix=batch.cleaned_data["receipt_prefix"])
+            except ValidationError as e:
+                messages.error(request, e.messages[0])
+            else:
+                messages.success(request, _("已登记 %(n)d 人 %(m)s 党费") % {"n": len(done), "m": f"{chosen:%Y年%m月}"})
+                if already:
+                    messages.warning(request, _("以下党员本月已交纳，未重复登记：%(n)s") % {"n": "、".join(m.name for m in already)})
+                return redirect(reverse("dues:month", args=[org.pk]) + query)
+    rows = list(members.order_by("organization__path", "name_initials", "pk")[:2000])
+    upto = services.add_months(timezone.localdate().replace(day=1), -1)
+    owing = services.arrears(Member.objects.filter(pk__in=[m.pk for m in rows]), upto)
+    for m in rows:
+        m.due = None if m.due_fen is None else Decimal(m.due_fen) / 100
+        m.category_label = DuesCategory(m.dues_category).label if m.dues_category else ""
+        m.arrears = owing.get(m.pk)
+    due = sum(m.due_fen or 0 for m in rows)  # fen: integers, exact
+    paid = sum(m.due_fen or 0 for m in rows if m.paid)
+    return render(request, "dues/month.html", {
+        "org": org, "form": form, "month": chosen, "rows": rows, "batch": batch, "can_record": can_record,
+        "due": Decimal(due) / 100, "paid": Decimal(paid) / 100, "rate": round(paid * 100 / due, 1) if due else None,
+        "unpaid": sum(1 for m in rows if not m.paid), "no_base": sum(1 for m in rows if m.due_fen is None),
+        "flagged": sum(1 for m in rows if m.arrears and m.arrears.flagged), "upto": upto})
+
+
+@login_required
+def member(request, pk):
+    """A member's dues: the bases declared over time, the year month by month, arrears; declaring a new base for
+    those who may change the member's records."""
+    person = get_object_or_404(Member.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    can_change = user_can(request.user, CHANGE, person.organization)
+    form = BaseForm(request.POST or None, initial={"starts_on": timezone.localdate().replace(day=1)})
+    if request.method == "POST" and can_change and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.declare_base(member=person, starts_on=data["starts_on"], category=data["category"],
+                                  income=data["income"], note=data["note"], by=request.user)
+        except ValidationError as e:
+            form.add_error("income", e.messages[0])
+        else:
+            messages.success(request, _("已登记党费基数"))
+            return redirect("dues:member", person.pk)
+    year = timezone.localdate().year
+    upto = services.add_months(timezone.localdate().replace(day=1), -1)
+    months = services.member_year(person, year)
+    return render(request, "dues/member.html", {
+        "member": person, "form": form, "can_change": can_change, "year": year, "months": months,
+        "bases": person.dues_bases.order_by("-starts_on")[:24],
+        "payments": Payment.objects.visible_to(request.user).filter(member=person).select_related("reversal_of")[:36],
+        "arrears": services.arrears(Member.objects.filter(pk=person.pk), upto).get(person.pk), "upto": upto,
+        "reverse_form": ReverseForm()})
+
+
+@login_required
+def me(request):
+    mine = own_record(request.user)
+    if mine is None:
+        messages.info(request, _("您的账号还没有关联党员档案，请联系所在党支部。"))
+        return redirect("home")
+    return redirect("dues:member", mine["pk"])
+
+
+@login_required
+@require_POST
+def reverse_payment(request, pk):
+    payment = get_object_or_404(Payment.objects.visible_to(request.user, CHANGE).select_related("member__organization"),
+                                pk=pk)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("冲正须写明原因"))
+    else:
+        try:
+            services.reverse(payment=payment, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("已冲正，该月可重新登记交纳"))
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+    return redirect("dues:member", payment.member_id)
+
+
+@login_required
+def calculator(request):
+    """党费计算器: anyone signed in checks a figure by the rules (the API endpoint answers the same)."""
+    form = CalculatorForm(request.GET or None)
+    result = None
+    if request.GET and form.is_valid():
+        rate, amount = monthly(form.cleaned_data["category"], form.cleaned_data["income"])
+        result = {"rate": None if rate is None else f"{rate * 100:g}%", "amount": amount}
+    return render(request, "dues/calculator.html", {"form": form, "result": result})
