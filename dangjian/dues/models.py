@@ -55,6 +55,11 @@ class DuesBase(models.Model):
 
         return monthly(self.category, self.income)
 
+    @property
+    def rate_text(self):
+        rate = self.monthly[0]
+        return _("定额") if rate is None else f"{rate * 100:g}%"
+
 
 class PaymentKind(models.TextChoices):
     REGULAR = "regular", _("按月交纳")

@@ -7,12 +7,15 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import CHANGE
 from dangjian.core.scope import user_can
 from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
 
 from .models import DuesBase, Payment, PaymentKind
 from .rates import amount_fen_sql, check_income
@@ -50,7 +53,7 @@ def declare_base(*, member, starts_on, category, income, by, note=""):
 
 def _base(field, month):
     return Subquery(DuesBase.objects.filter(member=OuterRef("pk"), starts_on__lte=month)
-                    .order_by("-starts_on").values(field)[:1])
+                    .order_by("-starts_on").values(field)[:1], output_field=DuesBase._meta.get_field(field))
 
 
 def due_in(members, month):
@@ -130,8 +133,9 @@ def reverse(*, payment, by, reason):
                                       reason=reason.strip()[:200], recorded_by=by)
 
 
-def member_year(member, year):
-    """[(month, base, paid payment or None)] for each month of `year` the member owed dues, for their history."""
+def member_year(member, year, today=None):
+    """[(month, base, paid payment or None)] for each month of `year`, up to this month, the member owed dues."""
+    today = today or timezone.localdate()
     bases = list(member.dues_bases.order_by("starts_on"))
     payments = {p.month: p for p in member.dues_payments.filter(month__year=year, kind=PaymentKind.REGULAR,
                                                                 reversed=False)}
@@ -139,7 +143,7 @@ def member_year(member, year):
     for i in range(12):
         month = datetime.date(year, i + 1, 1)
         last_day = add_months(month, 1) - datetime.timedelta(days=1)
-        if member.joined_on > last_day or (member.ended_on and member.ended_on < month):
+        if month > today or member.joined_on > last_day or (member.ended_on and member.ended_on < month):
             continue
         base = next((b for b in reversed(bases) if b.starts_on <= month), None)
         out.append((month, base, payments.get(month)))
@@ -149,3 +153,51 @@ def member_year(member, year):
 def base_members(org, user):
     """The members under `org` whose dues `user` may see."""
     return Member.objects.visible_to(user).filter(organization__path__startswith=org.path)
+
+
+@dataclass
+class RollupRow:
+    org: Organization
+    members: int  # owing dues this month
+    due_fen: int
+    paid_fen: int
+    paid: int  # members who paid the month
+    no_base: int
+    flagged: int  # six months or more unpaid up to the month before
+
+    @property
+    def rate(self):
+        return round(self.paid_fen * 100 / self.due_fen, 1) if self.due_fen else None
+
+    @property
+    def due(self):
+        return Decimal(self.due_fen) / 100
+
+    @property
+    def paid_amount(self):
+        return Decimal(self.paid_fen) / 100
+
+
+def rollup(org, user, month):
+    """[RollupRow] per organization directly under `org` (and `org` itself for members attached to it): the
+    month's dues owed and paid, and who is six months behind — one grouped statement over the subtree."""
+    step = len(org.path) + Organization.steplen
+    flag_from = add_months(month, -ARREARS_FLAG)
+    last_paid = Subquery(Payment.objects.filter(member=OuterRef("pk"), kind=PaymentKind.REGULAR, reversed=False)
+                         .order_by().values("member").annotate(m=Max("month")).values("m")[:1])
+    first_base = Subquery(DuesBase.objects.filter(member=OuterRef("pk")).order_by("starts_on").values("starts_on")[:1])
+    rows = (due_in(base_members(org, user), month)
+            .annotate(last_paid=last_paid, first_base=first_base, child=Substr("organization__path", 1, step))
+            .order_by().values("child")
+            .annotate(n=Count("pk"), due=Coalesce(Sum("due_fen"), 0),
+                      paid_fen=Coalesce(Sum(Case(When(paid=True, then="due_fen"), default=Value(0),
+                                                 output_field=IntegerField())), 0),
+                      paid_n=Count("pk", filter=Q(paid=True)), no_base=Count("pk", filter=Q(dues_category__isnull=True)),
+                      # the same count as `arrears(…, month − 1)`: unpaid since a month no later than flag_from
+                      flagged=Count("pk", filter=Q(last_paid__lt=flag_from) | Q(
+                          last_paid__isnull=True, first_base__lte=flag_from, joined_on__lt=add_months(flag_from, 1))))
+            .values_list("child", "n", "due", "paid_fen", "paid_n", "no_base", "flagged"))
+    found = {child: r for child, *r in rows}
+    orgs = {o.path: o for o in Organization.objects.filter(path__in=list(found))}
+    out = [RollupRow(orgs[path], *r) for path, r in found.items() if path in orgs]
+    return sorted(out, key=lambda r: r.org.path)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("calculator/", views.calculator, name="calculator"),
     path("org/<int:org_pk>/", views.month, name="month"),
+    path("org/<int:org_pk>/report/", views.report, name="report"),
     path("member/<int:pk>/", views.member, name="member"),
     path("payments/<int:pk>/reverse/", views.reverse_payment, name="reverse"),
 ]

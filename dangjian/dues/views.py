@@ -12,12 +12,15 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.roles import CHANGE
 from dangjian.core.scope import grant_paths, own_record, user_can
 from dangjian.members.models import Member
-from dangjian.orgs.models import Organization
+from dangjian.orgs.models import Organization, OrgKind
 
 from . import services
 from .forms import BaseForm, BatchForm, CalculatorForm, MonthForm, ReverseForm
 from .models import Payment
 from .rates import DuesCategory, monthly
+
+
+MONTH_LIMIT = 3000
 
 
 @login_required
@@ -26,7 +29,7 @@ def index(request):
     top = Organization.objects.visible_to(request.user).order_by("depth", "path").first()
     if top is None or not (request.user.is_superuser or grant_paths(request.user, "view")):
         return redirect("dues:me")
-    return redirect("dues:month", top.pk)
+    return redirect("dues:month" if top.kind == OrgKind.BRANCH else "dues:report", top.pk)
 
 
 @login_required
@@ -36,6 +39,9 @@ def month(request, org_pk):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
     form = MonthForm(request.GET or None)
     chosen = form.chosen()
+    if services.base_members(org, request.user).count() > MONTH_LIMIT:  # a 党委 of thousands: its report instead
+        messages.info(request, _("该组织党员较多，请查看逐级汇总后进入党支部名单"))
+        return redirect(reverse("dues:report", args=[org.pk]) + f"?month={chosen:%Y-%m}")
     members = services.due_in(services.base_members(org, request.user), chosen).select_related("organization")
     can_record = user_can(request.user, CHANGE, org)
     batch = BatchForm(request.POST or None, initial={"paid_on": timezone.localdate()})
@@ -59,7 +65,7 @@ def month(request, org_pk):
                 if already:
                     messages.warning(request, _("以下党员本月已交纳，未重复登记：%(n)s") % {"n": "、".join(m.name for m in already)})
                 return redirect(reverse("dues:month", args=[org.pk]) + query)
-    rows = list(members.order_by("organization__path", "name_initials", "pk")[:2000])
+    rows = list(members.order_by("organization__path", "name_initials", "pk"))
     upto = services.add_months(timezone.localdate().replace(day=1), -1)
     owing = services.arrears(Member.objects.filter(pk__in=[m.pk for m in rows]), upto)
     for m in rows:
@@ -138,3 +144,17 @@ def calculator(request):
         rate, amount = monthly(form.cleaned_data["category"], form.cleaned_data["income"])
         result = {"rate": None if rate is None else f"{rate * 100:g}%", "amount": amount}
     return render(request, "dues/calculator.html", {"form": form, "result": result})
+
+
+@login_required
+def report(request, org_pk):
+    """党费收缴情况: a month's dues owed and paid per organization under `org`, rolled up the tree, with the
+    members six months behind — each row opens the organization below."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
+    form = MonthForm(request.GET or None)
+    chosen = form.chosen()
+    rows = services.rollup(org, request.user, chosen)
+    total = services.RollupRow(org, *(sum(getattr(r, f) for r in rows) for f in
+                                      ("members", "due_fen", "paid_fen", "paid", "no_base", "flagged")))
+    return render(request, "dues/report.html", {"org": org, "form": form, "month": chosen, "rows": rows,
+                                                "total": total})

@@ -150,3 +150,27 @@ def test_the_calculator_page_and_api_answer_the_same(world, login):
     bad = api.get("/api/dues/calculator/", {"category": "工人", "income": "1e9999"})
     assert bad.status_code == 400 and "交纳类别无效" in bad.json()["category"][0]
     assert api.get("/api/dues/calculator/", {"category": "在职", "income": "12.345"}).status_code == 400
+
+
+def test_the_collection_report_rolls_up_the_tree_and_agrees_with_the_branch_pages(world, login):
+    admin = world.users.group_admin
+    month = services.add_months(THIS_MONTH, -1)
+    for m in world.members.a1 + world.members.a2:
+        services.declare_base(member=m, starts_on=services.add_months(month, -8), category="salaried",
+                              income=Decimal("4000"), by=admin)
+    paid = world.members.a1[:3]
+    services.record_month(members=list(services.due_in(Member.objects.filter(pk__in=[m.pk for m in paid]), month)
+                                       .select_related("organization")), month=month, paid_on=timezone.localdate(), by=admin)
+    truant = world.members.a2[0]  # nothing paid in eight months: flagged; the others of A2 paid two months ago
+    for m in world.members.a2[1:]:
+        Payment.objects.create(member=m, month=services.add_months(month, -2), amount=Decimal("40"), paid_on=month)
+    page = login(admin).get(reverse("dues:report", args=[world.orgs.a.pk]), {"month": f"{month:%Y-%m}"})
+    rows = {r.org: r for r in page.context["rows"]}
+    a1, a2 = rows[world.orgs.a1], rows[world.orgs.a2]
+    assert (a1.members, a1.paid, a1.due, a1.paid_amount, a1.rate) == (4, 3, Decimal("160.00"), Decimal("120.00"), 75.0)
+    assert (a2.members, a2.paid, a2.flagged) == (3, 0, 1) and a1.flagged == 1  # A1's fourth: never paid either
+    owing = services.arrears(Member.objects.filter(organization__in=[world.orgs.a1, world.orgs.a2]),
+                             services.add_months(month, -1))
+    assert {pk for pk, a in owing.items() if a.flagged} == {truant.pk, world.members.a1[3].pk}
+    assert page.context["total"].due == Decimal("280.00")
+    assert login(world.users.secretary).get(reverse("dues:report", args=[world.orgs.a.pk])).status_code == 404
