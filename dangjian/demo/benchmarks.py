@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from django.urls import reverse
 
 
@@ -169,6 +170,7 @@ def run(members, *, log=print, load=True):
     figures.append(Figure(f"{prefix}.ledger_docx_branch_year", median_ms(lambda: ledger.ledger_docx(branch, today.year, Meeting.objects.all()), runs=3), "ms", 5000))
 
     figures += points_figures(root, prefix)
+    figures += dues_figures(root, prefix)
     figures.append(reminder_figure(prefix))
     if load and prefix == "postgresql":  # the issue's load targets are for PostgreSQL through gunicorn
         figures += load_figures(root, prefix)
@@ -512,6 +514,102 @@ def points_figures(root, prefix):
         raise RuntimeError("the company group ranking ranked no group")
     figures.append(Figure(f"{prefix}.points_group_ranking_page", page_time(client, reverse("points:groups", args=[root.pk]), {}), "ms", 300))
     return figures
+
+
+def dues_bench_data(root, month):
+    """党费 at scale: a base from January for every member of the group and the two months before `month` paid by
+    nine in ten (the tenth never paid: six months behind by summer). Written set-based once; a rerun keeps them."""
+    import datetime
+
+    from dangjian.dues.models import DuesBase
+
+    members = "FROM members_member m JOIN orgs_organization o ON o.id = m.organization_id WHERE o.path LIKE %s"
+    if DuesBase.objects.filter(member__organization__path__startswith=root.path).exists():
+        return
+    january = datetime.date(month.year, 1, 1)
+    with connection.cursor() as c, __import__("django.db.transaction", fromlist=["atomic"]).atomic():
+        c.execute("INSERT INTO dues_duesbase (member_id, starts_on, category, income, note, declared_at) "
+                  "SELECT m.id, %s, CASE WHEN m.category = 'retired' THEN 'retired' ELSE 'salaried' END, "
+                  f"(m.id %% 1200) * 10 + 1999.99, '', %s {members}", [january, timezone.now(), root.path + "%"])
+        for back in (1, 2):
+            paid = (month.replace(day=1) - datetime.timedelta(days=1 + 31 * (back - 1))).replace(day=1)
+            c.execute("INSERT INTO dues_payment (member_id, month, kind, amount, paid_on, receipt_no, reversed, reason, "
+                      f"recorded_at) SELECT m.id, %s, 'regular', 10, %s, '', %s, '', %s {members} AND m.id %% 10 <> 0",
+                      [paid, paid, False, timezone.now(), root.path + "%"])
+        c.execute("ANALYZE")
+
+
+def hand_written_dues_rollup(root, month):
+    """The 党费 roll-up as ONE hand-written SQL statement (the yardstick for dues.services.rollup): per organization
+    under the root, members owing, the month's dues by the rule in fen, paid, and six months behind."""
+    from dangjian.dues import services
+    from dangjian.orgs.models import Organization
+
+    step = len(root.path) + Organization.steplen
+    last_day = services.add_months(month, 1) - __import__("datetime").timedelta(days=1)
+    flag_from = services.add_months(month, -services.ARREARS_FLAG)
+
+    def fen(rate):
+        return f"(CAST(ROUND(b.income * 100) AS INTEGER) * {rate} + 500) / 1000"
+
+    sql = f"""
+    SELECT SUBSTR(o.path, 1, {step}) AS child, COUNT(*), SUM(due), SUM(paid_amount) * 100, COUNT(paid_amount),
+           SUM(CASE WHEN due IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN behind < %s THEN 1 ELSE 0 END)
+    FROM (SELECT m.organization_id,
+                 CASE WHEN b.category IS NULL THEN NULL
+                      WHEN b.category IN ('salaried', 'annual') THEN CASE WHEN b.income <= 3000 THEN {fen(5)}
+                           WHEN b.income <= 5000 THEN {fen(10)} WHEN b.income <= 10000 THEN {fen(15)} ELSE {fen(20)} END
+                      WHEN b.category = 'retired' THEN CASE WHEN b.income <= 5000 THEN {fen(5)} ELSE {fen(10)} END
+                      WHEN b.category = 'farmer' THEN CAST(ROUND(b.income * 100) AS INTEGER) ELSE 20 END AS due,
+                 p.amount AS paid_amount,
+                 COALESCE((SELECT MAX(p2.month) FROM dues_payment p2 WHERE p2.member_id = m.id AND p2.kind = 'regular'
+                           AND NOT p2.reversed),
+                          CASE WHEN (SELECT MIN(b2.starts_on) FROM dues_duesbase b2 WHERE b2.member_id = m.id) <= %s
+                                    AND m.joined_on < %s THEN %s ELSE %s END) AS behind
+          FROM members_member m
+          LEFT JOIN dues_duesbase b ON b.member_id = m.id AND b.starts_on <= %s
+                                       AND (b.ends_on IS NULL OR b.ends_on >= %s)
+          LEFT JOIN dues_payment p ON p.member_id = m.id AND p.month = %s AND p.kind = 'regular' AND NOT p.reversed
+          WHERE m.joined_on <= %s AND (m.ended_on IS NULL OR m.ended_on >= %s)) x
+    JOIN orgs_organization o ON o.id = x.organization_id
+    WHERE o.path LIKE %s
+    GROUP BY SUBSTR(o.path, 1, {step})"""
+    import datetime
+
+    with connection.cursor() as c:
+        c.execute(sql, [flag_from, flag_from, services.add_months(flag_from, 1), datetime.date(1900, 1, 1),
+                        datetime.date(9999, 12, 1), month, month, month, last_day, month, root.path + "%"])
+        return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in c.fetchall()}
+
+
+def dues_figures(root, prefix):
+    """党费 at scale (the member-lifecycle issue): the month's dues of every member of the group by the rule in one
+    statement, and the group-wide collection roll-up, app vs the same query hand-written (the same figures)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Sum
+
+    from dangjian.dues import services
+    from dangjian.members.models import Member
+
+    month = timezone.localdate().replace(day=1)
+    dues_bench_data(root, month)
+    admin = get_user_model().objects.get(username="bench_admin")
+    total = {}
+    members = Member.objects.filter(organization__path__startswith=root.path)
+    compute_ms = median_ms(lambda: total.update(services.due_in(members, month).aggregate(n=Count("pk"), fen=Sum("due_fen"))),
+                           runs=3)
+    if not total["n"] or not total["fen"]:
+        raise RuntimeError("the month's dues computed nothing")
+    app, hand = [], {}
+    app_ms = median_ms(lambda: app.__setitem__(slice(None), services.rollup(root, admin, month)), runs=3)
+    sql_ms = median_ms(lambda: hand.update(hand_written_dues_rollup(root, month)), runs=3)
+    mine = {r.org.path: (r.members, r.due_fen, r.paid_fen, r.paid, r.no_base, r.flagged) for r in app}
+    if mine != hand:
+        raise RuntimeError("the dues roll-up: the app and the hand-written SQL disagree")
+    return [Figure(f"{prefix}.dues_month_all_members", compute_ms / 1000, "s", 5),
+            Figure(f"{prefix}.dues_rollup_app", app_ms, "ms", 500),
+            Figure(f"{prefix}.dues_rollup_sql", sql_ms, "ms", 500),
+            Figure(f"{prefix}.dues_rollup_ratio", app_ms / sql_ms if sql_ms else 0, "x", 1.5)]
 
 
 def rollup_figures(root, today, prefix):

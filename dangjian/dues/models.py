@@ -22,6 +22,9 @@ class DuesBase(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="dues_bases",
                                verbose_name=_("党员"))
     starts_on = models.DateField(_("起始月份"), help_text=_("从该月起按此基数交纳"))
+    # the last day this base applies: the day before the member's next declaration (None: still in force). Kept by
+    # services.declare_base, so "the base in force in a month" is a plain join, not a subquery per row.
+    ends_on = models.DateField(_("截止日期"), null=True, blank=True, editable=False)
     category = models.CharField(_("交纳类别"), max_length=20, choices=DuesCategory.choices)
     income = models.DecimalField(_("月收入（元）"), max_digits=12, decimal_places=2,
                                  help_text=_("税后工资收入；农民党员填每月交纳金额（0.2–1 元）"))
@@ -36,6 +39,7 @@ class DuesBase(models.Model):
         verbose_name = _("党费基数")
         verbose_name_plural = _("党费基数")
         ordering = ["member", "-starts_on"]
+        indexes = [models.Index(fields=["member", "starts_on", "ends_on"], name="dues_base_in_force")]
         constraints = [
             models.UniqueConstraint(fields=["member", "starts_on"], name="dues_base_once_a_month"),
             models.CheckConstraint(condition=Q(starts_on__day=1), name="dues_base_from_a_month"),

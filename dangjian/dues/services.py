@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (BooleanField, Case, Count, DateField, ExpressionWrapper, F, FilteredRelation, Max, Min,
+                              OuterRef, Q, Subquery, Sum, Value, When)
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,15 +46,22 @@ def declare_base(*, member, starts_on, category, income, by, note=""):
     problem = check_income(category, income)
     if problem:
         raise ValidationError({"income": problem})
-    base, _created = DuesBase.objects.update_or_create(
-        member=member, starts_on=month_of(starts_on),
-        defaults={"category": category, "income": income, "note": note, "declared_by": by})
+    with transaction.atomic():
+        base, _created = DuesBase.objects.update_or_create(
+            member=member, starts_on=month_of(starts_on),
+            defaults={"category": category, "income": income, "note": note, "declared_by": by})
+        _chain(member)
+    base.refresh_from_db()
     return base
 
 
-def _base(field, month):
-    return Subquery(DuesBase.objects.filter(member=OuterRef("pk"), starts_on__lte=month)
-                    .order_by("-starts_on").values(field)[:1], output_field=DuesBase._meta.get_field(field))
+def _chain(member):
+    """Each base ends the day before the member's next one starts (the last stays open)."""
+    bases = list(DuesBase.objects.select_for_update().filter(member=member).order_by("starts_on"))
+    for base, following in zip(bases, bases[1:] + [None]):
+        ends = following.starts_on - datetime.timedelta(days=1) if following else None
+        if base.ends_on != ends:
+            DuesBase.objects.filter(pk=base.pk).update(ends_on=ends)
 
 
 def due_in(members, month):
@@ -62,11 +70,16 @@ def due_in(members, month):
     amount in fen (`due_fen`, None without a declared base) and whether the month is paid (`paid`). (`dues_…`:
     the member's own `category` is the roster's 在职/离退休, not the dues category.)"""
     last_day = add_months(month, 1) - datetime.timedelta(days=1)
+    in_force = FilteredRelation("dues_bases", condition=Q(dues_bases__starts_on__lte=month) & (
+        Q(dues_bases__ends_on__isnull=True) | Q(dues_bases__ends_on__gte=month)))
+    # the month's regular payment, at most one (a constraint): a join, so a roll-up reads each row once
+    paid_row = FilteredRelation("dues_payments", condition=Q(
+        dues_payments__month=month, dues_payments__kind=PaymentKind.REGULAR, dues_payments__reversed=False))
     return (members.filter(joined_on__lte=last_day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=month))
-            .annotate(dues_category=_base("category", month), dues_income=_base("income", month))
+            .annotate(base=in_force, payment=paid_row)
+            .annotate(dues_category=F("base__category"), dues_income=F("base__income"))
             .annotate(due_fen=amount_fen_sql("dues_category", "dues_income"),
-                      paid=Exists(Payment.objects.filter(member=OuterRef("pk"), month=month, kind=PaymentKind.REGULAR,
-                                                         reversed=False))))
+                      paid=ExpressionWrapper(Q(payment__id__isnull=False), output_field=BooleanField())))
 
 
 @dataclass
@@ -186,18 +199,22 @@ def rollup(org, user, month):
     last_paid = Subquery(Payment.objects.filter(member=OuterRef("pk"), kind=PaymentKind.REGULAR, reversed=False)
                          .order_by().values("member").annotate(m=Max("month")).values("m")[:1])
     first_base = Subquery(DuesBase.objects.filter(member=OuterRef("pk")).order_by("starts_on").values("starts_on")[:1])
+    # the same count as `arrears(…, month − 1)`: unpaid since a month no later than flag_from — the month after the
+    # last paid one, or (never paid) when dues began; each subquery read once per member
+    never, long_ago = datetime.date(1900, 1, 1), datetime.date(9999, 12, 1)
+    began = Case(When(Q(first_base__lte=flag_from, joined_on__lt=add_months(flag_from, 1)), then=Value(never)),
+                 default=Value(long_ago), output_field=DateField())
     rows = (due_in(base_members(org, user), month)
-            .annotate(last_paid=last_paid, first_base=first_base, child=Substr("organization__path", 1, step))
+            .annotate(first_base=first_base)
+            .annotate(behind=Coalesce(last_paid, began, output_field=DateField()),
+                      child=Substr("organization__path", 1, step))
             .order_by().values("child")
-            .annotate(n=Count("pk"), due=Coalesce(Sum("due_fen"), 0),
-                      paid_fen=Coalesce(Sum(Case(When(paid=True, then="due_fen"), default=Value(0),
-                                                 output_field=IntegerField())), 0),
-                      paid_n=Count("pk", filter=Q(paid=True)), no_base=Count("pk", filter=Q(dues_category__isnull=True)),
-                      # the same count as `arrears(…, month − 1)`: unpaid since a month no later than flag_from
-                      flagged=Count("pk", filter=Q(last_paid__lt=flag_from) | Q(
-                          last_paid__isnull=True, first_base__lte=flag_from, joined_on__lt=add_months(flag_from, 1))))
-            .values_list("child", "n", "due", "paid_fen", "paid_n", "no_base", "flagged"))
-    found = {child: r for child, *r in rows}
+            .annotate(n=Count("pk"), due=Coalesce(Sum("due_fen"), 0), paid_yuan=Sum("payment__amount"),
+                      paid_n=Count("payment__id"), no_base=Count("pk", filter=Q(dues_category__isnull=True)),
+                      flagged=Count("pk", filter=Q(behind__lt=flag_from)))
+            .values_list("child", "n", "due", "paid_yuan", "paid_n", "no_base", "flagged"))
+    found = {child: (n, due, int((paid or 0) * 100), paid_n, no_base, flagged)
+             for child, n, due, paid, paid_n, no_base, flagged in rows}
     orgs = {o.path: o for o in Organization.objects.filter(path__in=list(found))}
     out = [RollupRow(orgs[path], *r) for path, r in found.items() if path in orgs]
     return sorted(out, key=lambda r: r.org.path)
