@@ -41,14 +41,8 @@ class MonthForm(forms.Form):
         return (self.cleaned_data.get("month") or today) if self.is_valid() else today
 
 
-class BaseForm(forms.Form):
-    starts_on = MonthField(label=_("起始月份"), help_text=_("工资变动从变动当月起按新基数计算"))
-    category = forms.ChoiceField(label=_("交纳类别"), choices=DuesCategory.choices)
-    income = forms.DecimalField(label=_("月收入（元）"), max_digits=12, decimal_places=2, min_value=Decimal(0),
-                                help_text=_("税后工资收入（基本工资、岗位工资、奖金等，扣除个人所得税；不含住房公积金和社会保险补贴）；"
-                                            "农民党员填每月交纳金额"),
-                                error_messages={"max_decimal_places": _("金额最多精确到分（两位小数）")})
-    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+class IncomeChecked:
+    """A category and an income that cannot be right together is a message next to the income (rates.check_income)."""
 
     def clean(self):
         data = super().clean()
@@ -57,6 +51,16 @@ class BaseForm(forms.Form):
             if problem:
                 self.add_error("income", problem)
         return data
+
+
+class BaseForm(IncomeChecked, forms.Form):
+    starts_on = MonthField(label=_("起始月份"), help_text=_("工资变动从变动当月起按新基数计算"))
+    category = forms.ChoiceField(label=_("交纳类别"), choices=DuesCategory.choices)
+    income = forms.DecimalField(label=_("月收入（元）"), max_digits=12, decimal_places=2, min_value=Decimal(0),
+                                help_text=_("税后工资收入（基本工资、岗位工资、奖金等，扣除个人所得税；不含住房公积金和社会保险补贴）；"
+                                            "农民党员填每月交纳金额"),
+                                error_messages={"max_decimal_places": _("金额最多精确到分（两位小数）")})
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class BatchForm(forms.Form):
@@ -75,15 +79,7 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("冲正原因"), max_length=200)
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(IncomeChecked, forms.Form):
     category = forms.ChoiceField(label=_("交纳类别"), choices=DuesCategory.choices, initial=DuesCategory.SALARIED)
     income = forms.DecimalField(label=_("月收入（元）"), max_digits=12, decimal_places=2, min_value=Decimal(0),
                                 error_messages={"max_decimal_places": _("金额最多精确到分（两位小数）")})
-
-    def clean(self):
-        data = super().clean()
-        if data.get("category") and data.get("income") is not None:
-            problem = check_income(data["category"], data["income"])
-            if problem:
-                self.add_error("income", problem)
-        return data
