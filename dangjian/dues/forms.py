@@ -75,6 +75,20 @@ class BatchForm(forms.Form):
         return day
 
 
+class VoluntaryForm(forms.Form):
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=12, decimal_places=2, min_value=Decimal(1000),
+                                error_messages={"min_value": _("一次性自愿交纳 1000 元及以上的单独登记"),
+                                                "max_decimal_places": _("金额最多精确到分（两位小数）")})
+    paid_on = forms.DateField(label=_("交纳日期"), widget=DateInput())
+    receipt_no = forms.CharField(label=_("收据号"), max_length=40, required=False)
+
+    def clean_paid_on(self):
+        day = self.cleaned_data["paid_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("交纳日期不能晚于今天"))
+        return day
+
+
 class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("冲正原因"), max_length=200)
 

@@ -18,7 +18,7 @@ from dangjian.core.scope import user_can
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
-from .models import DuesBase, Payment, PaymentKind
+from .models import VOLUNTARY_FROM, DuesBase, Payment, PaymentKind
 from .rates import amount_fen_sql, check_income
 
 ARREARS_FLAG = 6  # months unpaid: RULES.md — flag as possible 自行脱党 for the branch to handle
@@ -144,6 +144,35 @@ def reverse(*, payment, by, reason):
         return Payment.objects.create(member=payment.member, month=payment.month, kind=PaymentKind.REVERSAL,
                                       amount=-payment.amount, paid_on=payment.paid_on, reversal_of=payment,
                                       reason=reason.strip()[:200], recorded_by=by)
+
+
+def record_voluntary(*, member, amount, paid_on, by, receipt_no=""):
+    """A one-off voluntary payment (党费规定: 1000 yuan or more, recorded apart from the monthly dues)."""
+    if not user_can(by, CHANGE, member.organization):
+        raise PermissionDenied
+    if amount < VOLUNTARY_FROM:
+        raise ValidationError({"amount": _("一次性自愿交纳 %(n)s 元及以上的单独登记；不足的请按月交纳登记") % {"n": VOLUNTARY_FROM}})
+    return Payment.objects.create(member=member, month=month_of(paid_on), kind=PaymentKind.VOLUNTARY, amount=amount,
+                                  paid_on=paid_on, receipt_no=receipt_no, recorded_by=by)
+
+
+def ledger_rows(members, year):
+    """党费收缴登记 for `year`: [(member, base in force at the year's end or last, {month number: paid yuan},
+    voluntary yuan)] — the payments in one grouped query."""
+    paid = {}
+    for member_id, month, kind, amount in (Payment.objects.filter(member__in=members, month__year=year, reversed=False)
+                                           .exclude(kind=PaymentKind.REVERSAL).order_by()
+                                           .values("member", "month", "kind").annotate(total=Sum("amount"))
+                                           .values_list("member", "month", "kind", "total")):
+        row = paid.setdefault(member_id, ({}, [Decimal(0)]))
+        if kind == PaymentKind.VOLUNTARY:
+            row[1][0] += amount
+        else:
+            row[0][month.month] = amount
+    end = datetime.date(year, 12, 1)
+    bases = {b.member_id: b for b in DuesBase.objects.filter(member__in=members, starts_on__lte=end)
+             .order_by("member_id", "starts_on")}  # the last per member wins
+    return [(m, bases.get(m.pk), *paid.get(m.pk, ({}, [Decimal(0)]))) for m in members]
 
 
 def member_year(member, year, today=None):

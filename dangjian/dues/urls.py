@@ -9,6 +9,7 @@ urlpatterns = [
     path("calculator/", views.calculator, name="calculator"),
     path("org/<int:org_pk>/", views.month, name="month"),
     path("org/<int:org_pk>/report/", views.report, name="report"),
+    path("org/<int:org_pk>/ledger.xlsx", views.ledger, name="ledger"),
     path("member/<int:pk>/", views.member, name="member"),
     path("payments/<int:pk>/reverse/", views.reverse_payment, name="reverse"),
 ]

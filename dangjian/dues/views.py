@@ -1,8 +1,11 @@
+import datetime
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +18,7 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
 
 from . import services
-from .forms import BaseForm, BatchForm, CalculatorForm, MonthForm, ReverseForm
+from .forms import BaseForm, BatchForm, CalculatorForm, MonthForm, ReverseForm, VoluntaryForm
 from .models import Payment
 from .rates import DuesCategory, monthly
 
@@ -78,7 +81,8 @@ def month(request, org_pk):
         "org": org, "form": form, "month": chosen, "rows": rows, "batch": batch, "can_record": can_record,
         "due": Decimal(due) / 100, "paid": Decimal(paid) / 100, "rate": round(paid * 100 / due, 1) if due else None,
         "unpaid": sum(1 for m in rows if not m.paid), "no_base": sum(1 for m in rows if m.due_fen is None),
-        "flagged": sum(1 for m in rows if m.arrears and m.arrears.flagged), "upto": upto})
+        "flagged": sum(1 for m in rows if m.arrears and m.arrears.flagged), "upto": upto,
+        "can_export": user_can(request.user, "export", org)})
 
 
 @login_required
@@ -87,8 +91,15 @@ def member(request, pk):
     those who may change the member's records."""
     person = get_object_or_404(Member.objects.visible_to(request.user).select_related("organization"), pk=pk)
     can_change = user_can(request.user, CHANGE, person.organization)
-    form = BaseForm(request.POST or None, initial={"starts_on": timezone.localdate().replace(day=1)})
-    if request.method == "POST" and can_change and form.is_valid():
+    voluntary = request.POST.get("form") == "voluntary"
+    form = BaseForm(None if voluntary else request.POST or None,
+                    initial={"starts_on": timezone.localdate().replace(day=1)})
+    gift = VoluntaryForm(request.POST if voluntary else None, initial={"paid_on": timezone.localdate()})
+    if voluntary and can_change and gift.is_valid():
+        services.record_voluntary(member=person, by=request.user, **gift.cleaned_data)
+        messages.success(request, _("已登记一次性自愿交纳"))
+        return redirect("dues:member", person.pk)
+    if request.method == "POST" and not voluntary and can_change and form.is_valid():
         data = form.cleaned_data
         try:
             services.declare_base(member=person, starts_on=data["starts_on"], category=data["category"],
@@ -106,7 +117,7 @@ def member(request, pk):
         "bases": person.dues_bases.order_by("-starts_on")[:24],
         "payments": Payment.objects.visible_to(request.user).filter(member=person).select_related("reversal_of")[:36],
         "arrears": services.arrears(Member.objects.filter(pk=person.pk), upto).get(person.pk), "upto": upto,
-        "reverse_form": ReverseForm()})
+        "reverse_form": ReverseForm(), "gift": gift})
 
 
 @login_required
@@ -157,4 +168,48 @@ def report(request, org_pk):
     total = services.RollupRow(org, *(sum(getattr(r, f) for r in rows) for f in
                                       ("members", "due_fen", "paid_fen", "paid", "no_base", "flagged")))
     return render(request, "dues/report.html", {"org": org, "form": form, "month": chosen, "rows": rows,
-                                                "total": total})
+                                                "total": total, "can_export": user_can(request.user, "export", org)})
+
+
+LEDGER_LIMIT = 3000
+
+
+@login_required
+def ledger(request, org_pk):
+    """党费收缴登记 (RULES.md: one of the ledgers an inspection asks for) for a year, as Excel: each member's base and
+    the amount paid month by month, the one-off voluntary payments apart. An export: the export grant."""
+    import io
+    from urllib.parse import quote
+
+    from openpyxl import Workbook
+
+    from dangjian.core.xlsx import text_row
+
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
+    if not user_can(request.user, "export", org):
+        raise Http404
+    text = request.GET.get("year", "")
+    year = min(max(int(text), 1921), 2100) if text.isdigit() else timezone.localdate().year
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    members = (services.base_members(org, request.user).filter(joined_on__lte=end)
+               .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start)).select_related("organization")
+               .order_by("organization__path", "name_initials", "pk"))
+    if members.count() > LEDGER_LIMIT:
+        messages.error(request, _("该组织党员较多，请按党支部导出党费收缴登记"))
+        return redirect(reverse("dues:report", args=[org.pk]))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("党费收缴登记")
+    ws.append(text_row(ws, [f"{org.name} {year}年党费收缴登记"]))
+    ws.append(["姓名", "所在党组织", "交纳类别", "月收入（元）", "每月应交（元）"] + [f"{m}月" for m in range(1, 13)]
+              + ["合计（元）", "一次性自愿交纳（元）"])
+    for m, base, months, voluntary in services.ledger_rows(list(members), year):
+        paid = [months.get(i) for i in range(1, 13)]
+        ws.append(text_row(ws, [m.name, m.organization.name, base.get_category_display() if base else "未登记",
+                                float(base.income) if base else None, float(base.monthly[1]) if base else None]
+                           + [float(p) if p is not None else None for p in paid]
+                           + [float(sum(p for p in paid if p is not None)), float(voluntary[0]) or None]))
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{org.name}{year}年党费收缴登记.xlsx')}"
+    return response

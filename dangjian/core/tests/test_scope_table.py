@@ -108,6 +108,7 @@ SCOPE_TABLE = {
     ("points:branches", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:month", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:report", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("dues:ledger", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:member", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:reverse", "pk"): (lambda o: {"pk": o.payment.pk}, NOT_ALLOWED, NOT_FOUND),
     ("dues-payment-detail", "pk"): (lambda o: {"pk": o.payment.pk}, NOT_FOUND, NOT_ALLOWED),

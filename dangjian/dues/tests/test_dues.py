@@ -174,3 +174,29 @@ def test_the_collection_report_rolls_up_the_tree_and_agrees_with_the_branch_page
     assert {pk for pk, a in owing.items() if a.flagged} == {truant.pk, world.members.a1[3].pk}
     assert page.context["total"].due == Decimal("280.00")
     assert login(world.users.secretary).get(reverse("dues:report", args=[world.orgs.a.pk])).status_code == 404
+
+
+def test_a_voluntary_payment_stands_apart_and_the_year_ledger_lists_the_months_paid(world, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    admin, me = world.users.group_admin, world.members.me
+    services.declare_base(member=me, starts_on=THIS_MONTH.replace(month=1), category="salaried",
+                          income=Decimal("5100"), by=admin)
+    client = login(world.users.secretary)
+    url = reverse("dues:member", args=[me.pk])
+    small = client.post(url, {"form": "voluntary", "amount": "500", "paid_on": timezone.localdate().isoformat()})
+    assert "1000 元及以上" in small.context["gift"].errors["amount"][0] and not Payment.objects.exists()
+    client.post(url, {"form": "voluntary", "amount": "2000", "paid_on": timezone.localdate().isoformat()})
+    services.record_month(members=list(services.due_in(Member.objects.filter(pk=me.pk), THIS_MONTH.replace(month=1))
+                                       .select_related("organization")),
+                          month=THIS_MONTH.replace(month=1), paid_on=timezone.localdate(), by=admin)
+    assert Payment.objects.get(kind="voluntary").amount == Decimal("2000.00")
+    assert services.due_in(Member.objects.filter(pk=me.pk), THIS_MONTH).get().paid is (THIS_MONTH.month == 1)
+    sheet = client.get(reverse("dues:ledger", args=[world.orgs.a1.pk]), {"year": THIS_MONTH.year})
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(min_row=3, values_only=True))
+    mine = next(r for r in rows if r[0] == me.name)
+    assert mine[2] == "在职（月薪）" and mine[4] == 76.5 and mine[5] == 76.5 and mine[17] == 76.5 and mine[18] == 2000
+    assert {r[0] for r in rows} == {m.name for m in world.members.a1}
+    assert login(world.users.member).get(reverse("dues:ledger", args=[world.orgs.a1.pk])).status_code == 404
