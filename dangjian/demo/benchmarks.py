@@ -557,6 +557,7 @@ def hand_written_dues_rollup(root, month):
            SUM(CASE WHEN due IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN behind < %s THEN 1 ELSE 0 END)
     FROM (SELECT m.organization_id,
                  CASE WHEN b.category IS NULL THEN NULL
+                      WHEN r.kind = 'exempt' THEN 0 WHEN r.kind = 'reduce' THEN CAST(ROUND(r.amount * 100) AS INTEGER)
                       WHEN b.category IN ('salaried', 'annual') THEN CASE WHEN b.income <= 3000 THEN {fen(5)}
                            WHEN b.income <= 5000 THEN {fen(10)} WHEN b.income <= 10000 THEN {fen(15)} ELSE {fen(20)} END
                       WHEN b.category = 'retired' THEN CASE WHEN b.income <= 5000 THEN {fen(5)} ELSE {fen(10)} END
@@ -570,6 +571,8 @@ def hand_written_dues_rollup(root, month):
           LEFT JOIN dues_duesbase b ON b.member_id = m.id AND b.starts_on <= %s
                                        AND (b.ends_on IS NULL OR b.ends_on >= %s)
           LEFT JOIN dues_payment p ON p.member_id = m.id AND p.month = %s AND p.kind = 'regular' AND NOT p.reversed
+          LEFT JOIN dues_relief r ON r.member_id = m.id AND r.status = 'approved' AND r.starts_on <= %s
+                                     AND r.ends_on >= %s
           WHERE m.joined_on <= %s AND (m.ended_on IS NULL OR m.ended_on >= %s)) x
     JOIN orgs_organization o ON o.id = x.organization_id
     WHERE o.path LIKE %s
@@ -578,7 +581,7 @@ def hand_written_dues_rollup(root, month):
 
     with connection.cursor() as c:
         c.execute(sql, [flag_from, flag_from, services.add_months(flag_from, 1), datetime.date(1900, 1, 1),
-                        datetime.date(9999, 12, 1), month, month, month, last_day, month, root.path + "%"])
+                        datetime.date(9999, 12, 1), month, month, month, month, month, last_day, month, root.path + "%"])
         return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in c.fetchall()}
 
 

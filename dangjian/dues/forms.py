@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.forms import DateInput
 
+from .models import ReliefKind
 from .rates import DuesCategory, check_income
 
 
@@ -87,6 +88,15 @@ class VoluntaryForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("交纳日期不能晚于今天"))
         return day
+
+
+class ReliefForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=ReliefKind.choices)
+    starts_on = MonthField(label=_("起始月份"))
+    ends_on = MonthField(label=_("截止月份"))
+    amount = forms.DecimalField(label=_("减交后每月交纳（元）"), max_digits=12, decimal_places=2, min_value=Decimal(0),
+                                required=False, help_text=_("减交时填写；免交留空"))
+    reason = forms.CharField(label=_("原因（支部审核意见）"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReverseForm(forms.Form):

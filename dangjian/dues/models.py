@@ -8,7 +8,7 @@ member and month is a database constraint, so two clicks or two people cannot re
 """
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scope import ScopedManager
@@ -118,4 +118,62 @@ class Payment(models.Model):
         return Q(member_id=mine["pk"])  # a member reads their own payments
 
 
-AUDITED = [DuesBase, Payment]
+class ReliefKind(models.TextChoices):
+    REDUCE = "reduce", _("减交")
+    EXEMPT = "exempt", _("免交")
+
+
+class ReliefStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+class Relief(models.Model):
+    """减免: a member in real difficulty pays less or nothing for some months (党费规定: reviewed by the branch,
+    approved one level up). The branch files it after its review; someone with scope over the branch's superior
+    organization — never the one who filed it — decides. Only an approved relief changes what is due."""
+
+    scope_path = "member__organization__path"
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="dues_reliefs",
+                               verbose_name=_("党员"))
+    kind = models.CharField(_("类型"), max_length=10, choices=ReliefKind.choices)
+    starts_on = models.DateField(_("起始月份"))
+    ends_on = models.DateField(_("截止月份"))
+    amount = models.DecimalField(_("减交后每月交纳（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=300)
+    status = models.CharField(_("状态"), max_length=10, choices=ReliefStatus.choices, default=ReliefStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("支部申报人"))
+    requested_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("审批人"))
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("党费减免")
+        verbose_name_plural = _("党费减免")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["member", "status", "starts_on", "ends_on"], name="dues_relief_in_force")]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_on__day=1, ends_on__day=1, ends_on__gte=F("starts_on")),
+                                   name="dues_relief_months"),
+            models.CheckConstraint(condition=Q(kind="exempt", amount__isnull=True) | Q(kind="reduce", amount__gte=0),
+                                   name="dues_relief_amount_by_kind"),
+            models.CheckConstraint(condition=Q(status="pending") | Q(decided_by__isnull=False),
+                                   name="dues_relief_decided_by_someone"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_kind_display()} {self.starts_on:%Y-%m}–{self.ends_on:%Y-%m}"
+
+    @classmethod
+    def self_scope_q(cls, mine):
+        return Q(member_id=mine["pk"])
+
+
+AUDITED = [DuesBase, Payment, Relief]

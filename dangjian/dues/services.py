@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import (BooleanField, Case, Count, DateField, ExpressionWrapper, F, FilteredRelation, Max, Min,
-                              OuterRef, Q, Subquery, Sum, Value, When)
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import (BooleanField, Case, Count, DateField, DecimalField, ExpressionWrapper, F, FilteredRelation,
+                              IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When)
+from django.db.models.functions import Cast, Coalesce, Round, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from dangjian.core.scope import user_can
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
-from .models import VOLUNTARY_FROM, DuesBase, Payment, PaymentKind
+from .models import VOLUNTARY_FROM, DuesBase, Payment, PaymentKind, Relief, ReliefKind, ReliefStatus
 from .rates import amount_fen_sql, check_income
 
 ARREARS_FLAG = 6  # months unpaid: RULES.md — flag as possible 自行脱党 for the branch to handle
@@ -75,10 +75,19 @@ def due_in(members, month):
     # the month's regular payment, at most one (a constraint): a join, so a roll-up reads each row once
     paid_row = FilteredRelation("dues_payments", condition=Q(
         dues_payments__month=month, dues_payments__kind=PaymentKind.REGULAR, dues_payments__reversed=False))
+    # an approved 减免 covering the month, at most one (decide_relief refuses an overlap)
+    relieved = FilteredRelation("dues_reliefs", condition=Q(
+        dues_reliefs__status=ReliefStatus.APPROVED, dues_reliefs__starts_on__lte=month, dues_reliefs__ends_on__gte=month))
+    by_rule = amount_fen_sql("dues_category", "dues_income")
     return (members.filter(joined_on__lte=last_day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=month))
-            .annotate(base=in_force, payment=paid_row)
-            .annotate(dues_category=F("base__category"), dues_income=F("base__income"))
-            .annotate(due_fen=amount_fen_sql("dues_category", "dues_income"),
+            .annotate(base=in_force, payment=paid_row, relief=relieved)
+            .annotate(dues_category=F("base__category"), dues_income=F("base__income"), relief_kind=F("relief__kind"))
+            .annotate(due_fen=Case(
+                When(Q(dues_category__isnull=False, relief_kind=ReliefKind.EXEMPT), then=Value(0)),
+                When(Q(dues_category__isnull=False, relief_kind=ReliefKind.REDUCE),
+                     then=Cast(Round(ExpressionWrapper(F("relief__amount") * 100, output_field=DecimalField())),
+                               IntegerField())),
+                default=by_rule, output_field=IntegerField()),
                       paid=ExpressionWrapper(Q(payment__id__isnull=False), output_field=BooleanField())))
 
 
@@ -176,9 +185,11 @@ def ledger_rows(members, year):
 
 
 def member_year(member, year, today=None):
-    """[(month, base, paid payment or None)] for each month of `year`, up to this month, the member owed dues."""
+    """[(month, base, paid payment or None, approved relief or None)] for each month of `year`, up to this month,
+    the member owed dues."""
     today = today or timezone.localdate()
     bases = list(member.dues_bases.order_by("starts_on"))
+    reliefs = list(member.dues_reliefs.filter(status=ReliefStatus.APPROVED))
     payments = {p.month: p for p in member.dues_payments.filter(month__year=year, kind=PaymentKind.REGULAR,
                                                                 reversed=False)}
     out = []
@@ -188,7 +199,8 @@ def member_year(member, year, today=None):
         if month > today or member.joined_on > last_day or (member.ended_on and member.ended_on < month):
             continue
         base = next((b for b in reversed(bases) if b.starts_on <= month), None)
-        out.append((month, base, payments.get(month)))
+        relief = next((r for r in reliefs if r.starts_on <= month <= r.ends_on), None)
+        out.append((month, base, payments.get(month), relief))
     return out
 
 
@@ -247,3 +259,48 @@ def rollup(org, user, month):
     orgs = {o.path: o for o in Organization.objects.filter(path__in=list(found))}
     out = [RollupRow(orgs[path], *r) for path, r in found.items() if path in orgs]
     return sorted(out, key=lambda r: r.org.path)
+
+
+def request_relief(*, member, kind, starts_on, ends_on, amount, reason, by):
+    """The branch files a 减免 after its review (by someone with scope over the member's branch)."""
+    if not user_can(by, CHANGE, member.organization):
+        raise PermissionDenied
+    errors = {}
+    starts_on, ends_on = month_of(starts_on), month_of(ends_on)
+    if ends_on < starts_on:
+        errors["ends_on"] = _("截止月份不能早于起始月份")
+    if kind == ReliefKind.REDUCE and (amount is None or amount < 0):
+        errors["amount"] = _("减交须填写减交后每月交纳的金额")
+    if not (reason or "").strip():
+        errors["reason"] = _("须写明减免原因（支部审核意见）")
+    if errors:
+        raise ValidationError(errors)
+    return Relief.objects.create(member=member, kind=kind, starts_on=starts_on, ends_on=ends_on, reason=reason.strip(),
+                                 amount=amount if kind == ReliefKind.REDUCE else None, requested_by=by)
+
+
+def may_decide_relief(user, relief):
+    """党费规定: approved one level up — scope over the superior of the member's organization — and never by the
+    one who filed it."""
+    org = relief.member.organization
+    if user.pk == relief.requested_by_id or relief.status != ReliefStatus.PENDING:
+        return False
+    parent = Organization.objects.filter(path=org.path[:-Organization.steplen]).first() if org.depth > 1 else None
+    return parent is not None and user_can(user, CHANGE, parent)
+
+
+def decide_relief(*, relief, by, approve, note=""):
+    if not may_decide_relief(by, relief):
+        raise PermissionDenied
+    with transaction.atomic():
+        Member.objects.select_for_update().filter(pk=relief.member_id).first()  # one decision per member at a time
+        if approve and Relief.objects.filter(member=relief.member_id, status=ReliefStatus.APPROVED,
+                                             starts_on__lte=relief.ends_on, ends_on__gte=relief.starts_on).exists():
+            raise ValidationError(_("与已批准的减免月份重叠，请先核对"))
+        done = Relief.objects.filter(pk=relief.pk, status=ReliefStatus.PENDING).update(
+            status=ReliefStatus.APPROVED if approve else ReliefStatus.REJECTED, decided_by=by,
+            decided_at=timezone.now(), decision_note=note[:300])
+        if not done:
+            raise ValidationError(_("该申请已审批"))
+    relief.refresh_from_db()
+    return relief

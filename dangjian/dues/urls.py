@@ -12,4 +12,5 @@ urlpatterns = [
     path("org/<int:org_pk>/ledger.xlsx", views.ledger, name="ledger"),
     path("member/<int:pk>/", views.member, name="member"),
     path("payments/<int:pk>/reverse/", views.reverse_payment, name="reverse"),
+    path("reliefs/<int:pk>/decide/", views.decide_relief, name="decide_relief"),
 ]

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +18,8 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
 
 from . import services
-from .forms import BaseForm, BatchForm, CalculatorForm, MonthForm, ReverseForm, VoluntaryForm
-from .models import Payment
+from .forms import BaseForm, BatchForm, CalculatorForm, MonthForm, ReliefForm, ReverseForm, VoluntaryForm
+from .models import Payment, Relief
 from .rates import DuesCategory, monthly
 
 
@@ -91,15 +91,24 @@ def member(request, pk):
     those who may change the member's records."""
     person = get_object_or_404(Member.objects.visible_to(request.user).select_related("organization"), pk=pk)
     can_change = user_can(request.user, CHANGE, person.organization)
-    voluntary = request.POST.get("form") == "voluntary"
-    form = BaseForm(None if voluntary else request.POST or None,
-                    initial={"starts_on": timezone.localdate().replace(day=1)})
-    gift = VoluntaryForm(request.POST if voluntary else None, initial={"paid_on": timezone.localdate()})
-    if voluntary and can_change and gift.is_valid():
+    which = request.POST.get("form", "base")  # the page's forms: base, voluntary, relief
+    form = BaseForm(request.POST if which == "base" else None, initial={"starts_on": timezone.localdate().replace(day=1)})
+    gift = VoluntaryForm(request.POST if which == "voluntary" else None, initial={"paid_on": timezone.localdate()})
+    relief_form = ReliefForm(request.POST if which == "relief" else None)
+    if which == "voluntary" and can_change and gift.is_valid():
         services.record_voluntary(member=person, by=request.user, **gift.cleaned_data)
         messages.success(request, _("已登记一次性自愿交纳"))
         return redirect("dues:member", person.pk)
-    if request.method == "POST" and not voluntary and can_change and form.is_valid():
+    if which == "relief" and can_change and relief_form.is_valid():
+        try:
+            services.request_relief(member=person, by=request.user, **relief_form.cleaned_data)
+        except ValidationError as e:
+            for field, errors in e.message_dict.items():
+                relief_form.add_error(field, errors)
+        else:
+            messages.success(request, _("已提交减免申请，待上级党组织审批"))
+            return redirect("dues:member", person.pk)
+    if request.method == "POST" and which == "base" and can_change and form.is_valid():
         data = form.cleaned_data
         try:
             services.declare_base(member=person, starts_on=data["starts_on"], category=data["category"],
@@ -117,7 +126,9 @@ def member(request, pk):
         "bases": person.dues_bases.order_by("-starts_on")[:24],
         "payments": Payment.objects.visible_to(request.user).filter(member=person).select_related("reversal_of")[:36],
         "arrears": services.arrears(Member.objects.filter(pk=person.pk), upto).get(person.pk), "upto": upto,
-        "reverse_form": ReverseForm(), "gift": gift})
+        "reverse_form": ReverseForm(), "gift": gift, "relief_form": relief_form,
+        "reliefs": [(r, services.may_decide_relief(request.user, r)) for r in
+                    Relief.objects.visible_to(request.user).filter(member=person).select_related("requested_by", "decided_by")]})
 
 
 @login_required
@@ -213,3 +224,19 @@ def ledger(request, org_pk):
     response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{org.name}{year}年党费收缴登记.xlsx')}"
     return response
+
+
+@login_required
+@require_POST
+def decide_relief(request, pk):
+    """Approve or reject a 减免 — one level up, not by the one who filed it (services.may_decide_relief)."""
+    relief = get_object_or_404(Relief.objects.visible_to(request.user).select_related("member__organization"), pk=pk)
+    try:
+        services.decide_relief(relief=relief, by=request.user, approve=request.POST.get("decision") == "approve",
+                               note=request.POST.get("note", ""))
+        messages.success(request, _("已审批"))
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+    except PermissionDenied:
+        messages.error(request, _("减免须由上级党组织审批，且申报人不能审批自己提交的申请"))
+    return redirect("dues:member", relief.member_id)

@@ -109,6 +109,7 @@ SCOPE_TABLE = {
     ("dues:month", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:report", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:ledger", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("dues:decide_relief", "pk"): (lambda o: {"pk": o.relief.pk}, NOT_ALLOWED, NOT_FOUND),
     ("dues:member", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:reverse", "pk"): (lambda o: {"pk": o.payment.pk}, NOT_ALLOWED, NOT_FOUND),
     ("dues-payment-detail", "pk"): (lambda o: {"pk": o.payment.pk}, NOT_FOUND, NOT_ALLOWED),
@@ -221,6 +222,10 @@ def a2_objects(world, settings, tmp_path):
     DuesBase.objects.create(member=world.members.a2[0], starts_on=today.replace(day=1), category="salaried", income=9000)
     payment = Payment.objects.create(member=world.members.a2[0], month=today.replace(day=1), amount=135,
                                      paid_on=today, receipt_no="A2-001")
+    from dangjian.dues.models import Relief
+
+    relief = Relief.objects.create(member=world.members.a2[0], kind="exempt", starts_on=today.replace(day=1),
+                                   ends_on=today.replace(day=1), reason="A2困难", requested_by=admin)
     a2_user = UserFactory(username="a2_secretary")
     a2_grant = grant(a2_user, a2, roles.BRANCH_COMMITTEE)
 
@@ -239,7 +244,7 @@ def a2_objects(world, settings, tmp_path):
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
         checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule, star_scale=star_scale,
-        point_item=point_item, payment=payment)
+        point_item=point_item, payment=payment, relief=relief)
 
 
 def database_state():

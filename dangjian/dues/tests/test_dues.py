@@ -6,11 +6,14 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts import roles
 from dangjian.dues import services
+from dangjian.factories import UserFactory, grant
 from dangjian.dues.models import DuesBase, Payment
 from dangjian.dues.rates import DuesCategory, monthly
 from dangjian.members.models import Member
@@ -200,3 +203,43 @@ def test_a_voluntary_payment_stands_apart_and_the_year_ledger_lists_the_months_p
     assert mine[2] == "在职（月薪）" and mine[4] == 76.5 and mine[5] == 76.5 and mine[17] == 76.5 and mine[18] == 2000
     assert {r[0] for r in rows} == {m.name for m in world.members.a1}
     assert login(world.users.member).get(reverse("dues:ledger", args=[world.orgs.a1.pk])).status_code == 404
+
+
+def test_a_relief_is_filed_by_the_branch_approved_one_level_up_and_only_then_changes_what_is_due(world, login):
+    """党费规定: reduction or exemption needs branch review and approval one level up — never by the one who filed
+    it, never by the branch itself; an overlapping second approval is refused."""
+    from dangjian.dues.models import Relief
+
+    me = world.members.me
+    services.declare_base(member=me, starts_on=THIS_MONTH, category="salaried", income=Decimal("5100"),
+                          by=world.users.group_admin)
+
+    def due():
+        return Decimal(services.due_in(Member.objects.filter(pk=me.pk), THIS_MONTH).get().due_fen) / 100
+
+    secretary = login(world.users.secretary)
+    url = reverse("dues:member", args=[me.pk])
+    month = f"{THIS_MONTH:%Y-%m}"
+    bad = secretary.post(url, {"form": "relief", "kind": "reduce", "starts_on": month, "ends_on": month, "reason": "重病"})
+    assert "减交须填写" in bad.context["relief_form"].errors["amount"][0]
+    secretary.post(url, {"form": "relief", "kind": "reduce", "starts_on": month, "ends_on": month, "amount": "10",
+                         "reason": "家庭成员重病，支部委员会审核同意"})
+    relief = Relief.objects.get()
+    assert relief.status == "pending" and due() == Decimal("76.50")  # pending changes nothing
+    secretary.post(reverse("dues:decide_relief", args=[relief.pk]), {"decision": "approve"})  # the branch itself
+    relief.refresh_from_db()
+    assert relief.status == "pending"
+    committee = UserFactory(username="a_committee")
+    grant(committee, world.orgs.a, roles.ORG_ADMIN)  # the 党委 above the branch
+    page = login(committee).get(url)
+    assert [can for _r, can in page.context["reliefs"]] == [True]
+    login(committee).post(reverse("dues:decide_relief", args=[relief.pk]), {"decision": "approve", "note": "同意"})
+    relief.refresh_from_db()
+    assert relief.status == "approved" and relief.decided_by == committee and due() == Decimal("10.00")
+    # a second, overlapping exemption filed by the 党委's own admin: it may not decide it; another may, but not overlap
+    other = services.request_relief(member=me, kind="exempt", starts_on=THIS_MONTH, ends_on=THIS_MONTH, amount=None,
+                                    reason="再次申请", by=committee)
+    assert not services.may_decide_relief(committee, other)
+    with pytest.raises(ValidationError):
+        services.decide_relief(relief=other, by=world.users.group_admin, approve=True)
+    assert due() == Decimal("10.00")
