@@ -240,3 +240,48 @@ def decide_relief(request, pk):
     except PermissionDenied:
         messages.error(request, _("减免须由上级党组织审批，且申报人不能审批自己提交的申请"))
     return redirect("dues:member", relief.member_id)
+
+
+@login_required
+def import_bases(request):
+    """党费基数 from a payroll sheet: every row checked, nothing written unless all are right (dues.importer)."""
+    from dangjian.members.importer import RosterFileError, check_upload
+
+    from .importer import import_bases as run_import
+
+    result, problem = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise RosterFileError(_("请选择要导入的文件"))
+            check_upload(upload.name, upload.size)
+            result = run_import(upload, user=request.user)
+        except RosterFileError as e:
+            problem = str(e)
+        else:
+            if result.ok:
+                messages.success(request, _("已导入 %(n)d 条党费基数") % {"n": result.created})
+                return redirect("dues:import_bases")
+    return render(request, "dues/import.html", {"result": result, "problem": problem})
+
+
+@login_required
+def import_template(request):
+    import io
+    from urllib.parse import quote
+
+    from openpyxl import Workbook
+
+    from .importer import HEADERS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "党费基数"
+    ws.append(HEADERS)
+    ws.append(["（示例）610102198001011234", "张三", "在职", 5100, timezone.localdate().strftime("%Y-%m")])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('党费基数导入模板.xlsx')}"
+    return response

@@ -37,7 +37,8 @@ NO_OBJECT = {
     "cobuilding:list", "cobuilding:create", "cobuilding:overview",
     "org-list", "member-list", "meeting-list",
     "points:index", "points:me", "points-list", "point-rule-list", "star-scale-list",
-    "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list",
+    "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list", "dues:import_bases",
+    "dues:import_template",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.

@@ -243,3 +243,50 @@ def test_a_relief_is_filed_by_the_branch_approved_one_level_up_and_only_then_cha
     with pytest.raises(ValidationError):
         services.decide_relief(relief=other, by=world.users.group_admin, approve=True)
     assert due() == Decimal("10.00")
+
+
+def _sheet(rows):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from dangjian.dues.importer import HEADERS
+
+    wb = Workbook()
+    wb.active.append(HEADERS)
+    for r in rows:
+        wb.active.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("工资表.xlsx", out.getvalue())
+
+
+def test_a_payroll_sheet_is_imported_whole_or_not_at_all_with_each_rows_error(world, login):
+    a1, b1 = world.members.a1, world.members.b1
+    client = login(world.users.secretary)
+    url = reverse("dues:import_bases")
+    bad = client.post(url, {"file": _sheet([
+        [a1[0].id_number, a1[0].name, "在职", 5100, "2026-05"],
+        [a1[1].id_number, a1[1].name, "工人", 5100, ""],
+        [a1[2].id_number, a1[2].name, "在职", "5100.123", ""],
+        [b1[0].id_number, b1[0].name, "在职", 4000, ""],  # another subtree: not found for this secretary
+        [a1[3].id_number, "别人", "农民", 5, "2026-13"],
+        [a1[0].id_number, a1[0].name, "离退休", 3000, "2026-05"],
+    ])})
+    errors = [str(e) for e in bad.context["result"].errors]
+    assert any("第3行【交纳类别】" in e and "无效" in e for e in errors)
+    assert any("第4行【月收入（元）】" in e and "两位小数" in e for e in errors)
+    assert any("第5行【身份证号】" in e and "找不到" in e for e in errors)
+    assert any("第6行【姓名】" in e for e in errors) and any("第6行【月收入（元）】" in e and "0.2 元至 1 元" in e for e in errors)
+    assert any("第6行【起始月份】" in e for e in errors) and any("第7行【起始月份】" in e and "重复" in e for e in errors)
+    assert not DuesBase.objects.exists()
+    good = client.post(url, {"file": _sheet([[m.id_number, m.name, "在职", 3000 + i * 1000, "2026-01"]
+                                             for i, m in enumerate(a1)] + [[a1[0].id_number, "", "离退休", 2000, "2026-06"]])})
+    assert good.status_code == 302 and DuesBase.objects.count() == 5
+    first = DuesBase.objects.get(member=a1[0], starts_on=datetime.date(2026, 1, 1))
+    assert first.ends_on == datetime.date(2026, 5, 31) and first.note == "工资表导入"
+    assert client.get(reverse("dues:import_template")).status_code == 200
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert "请上传 Excel" in client.post(url, {"file": SimpleUploadedFile("x.txt", b"hello")}).context["problem"]

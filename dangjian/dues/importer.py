@@ -1,0 +1,111 @@
+"""党费基数 from a payroll sheet (Issue member lifecycle: "imported from a payroll Excel sheet with the roster import's
+discipline"): every row checked first — the member by 身份证号 within the importer's scope, the name against it, the
+category, the income to the fen and against the rules, the month — and nothing is written unless every row is
+right; then all rows in one transaction. The same file reader and row errors as the roster import."""
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.roles import CHANGE
+from dangjian.members import idcard
+from dangjian.members.importer import ImportResult, RosterFileError, RowError, read_rows
+from dangjian.members.models import Member
+from dangjian.members.roster import CellError, cell_text, parse_date
+
+from . import services
+from .rates import DuesCategory, check_income
+
+HEADERS = ["身份证号", "姓名", "交纳类别", "月收入（元）", "起始月份"]
+MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y年%m月", "%Y.%m")
+
+
+def _category(text):
+    for code, label in DuesCategory.choices:
+        if text in (code, str(label), str(label).split("（")[0]):
+            return code
+    raise CellError(_("交纳类别“%(v)s”无效，可选：%(c)s") % {
+        "v": text, "c": "、".join(str(label) for _c, label in DuesCategory.choices)})
+
+
+def _income(value):
+    try:
+        amount = Decimal(cell_text(value).replace(",", "")) if not isinstance(value, float) else Decimal(str(value))
+    except InvalidOperation:
+        raise CellError(_("金额“%(v)s”无法识别，请填写数字（元）") % {"v": cell_text(value)}) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise CellError(_("金额最多精确到分（两位小数）"))
+    return amount
+
+
+def _month(value):
+    if value in (None, ""):
+        return timezone.localdate().replace(day=1)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return parse_date(value).replace(day=1)
+    text = cell_text(value)
+    for fmt in MONTH_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return parse_date(text).replace(day=1)
+
+
+def import_bases(fileobj, *, user, commit=True):
+    """An ImportResult: the rows' errors, or (when there are none and `commit`) the bases declared."""
+    result = ImportResult()
+    _wb, header, rows = read_rows(fileobj)
+    header = [cell_text(h) for h in (header or [])]
+    missing = [h for h in HEADERS[:4] if h not in header]
+    if missing:
+        raise RosterFileError(_("表头缺少：%(h)s（请使用导入模板）") % {"h": "、".join(missing)})
+    at = {h: header.index(h) for h in HEADERS if h in header}
+    rows = [(n, r) for n, r in rows if any(cell_text(v) for v in r)]
+    result.total_rows = len(rows)
+    ids = {n: cell_text(r[at["身份证号"]] if at["身份证号"] < len(r) else "").upper() for n, r in rows}
+    scope = {m.id_number: m for m in Member.objects.visible_to(user, CHANGE).filter(id_number__in=set(ids.values()))
+             .select_related("organization")}
+    seen, parsed = {}, []
+    for n, r in rows:
+        def cell(h):
+            return r[at[h]] if h in at and at[h] < len(r) else ""
+
+        errors = []
+        member = scope.get(ids[n])
+        if not ids[n]:
+            errors.append(RowError(n, "身份证号", _("必填")))
+        elif member is None:
+            errors.append(RowError(n, "身份证号", _("在您管辖的党员中找不到该身份证号“%(v)s”") % {"v": idcard.mask(ids[n])}))
+        elif cell_text(cell("姓名")) and cell_text(cell("姓名")) != member.name:
+            errors.append(RowError(n, "姓名", _("与身份证号对应的党员“%(m)s”不一致") % {"m": member.name}))
+        values = {}
+        for h, parse, key in (("交纳类别", _category, "category"), ("月收入（元）", _income, "income"),
+                              ("起始月份", _month, "starts_on")):
+            try:
+                values[key] = parse(cell(h) if h != "交纳类别" else cell_text(cell(h)))
+            except CellError as e:
+                errors.append(RowError(n, h, str(e)))
+        if "category" in values and "income" in values:
+            problem = check_income(values["category"], values["income"])
+            if problem:
+                errors.append(RowError(n, "月收入（元）", str(problem)))
+        if member is not None and "starts_on" in values:
+            key = (member.pk, values["starts_on"])
+            if key in seen:
+                errors.append(RowError(n, "起始月份", _("与第%(r)d行重复（同一党员同一月份）") % {"r": seen[key]}))
+            seen[key] = n
+        result.errors += errors
+        if not errors:
+            parsed.append((member, values))
+            if len(result.preview) < 20:
+                result.preview.append({"row": n, "name": member.name, "category": DuesCategory(values["category"]).label,
+                                       "income": values["income"], "starts_on": values["starts_on"]})
+    if result.ok and commit:
+        with transaction.atomic():
+            for member, values in parsed:
+                services.declare_base(member=member, by=user, note=_("工资表导入"), **values)
+        result.created = len(parsed)
+    return result
