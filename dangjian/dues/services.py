@@ -22,6 +22,8 @@ from .models import VOLUNTARY_FROM, DuesBase, Payment, PaymentKind, Relief, Reli
 from .rates import amount_fen_sql, check_income
 
 ARREARS_FLAG = 6  # months unpaid: RULES.md — flag as possible 自行脱党 for the branch to handle
+BACK_PAY = 6  # RULES.md: back-payment up to 6 months
+AHEAD = 2  # paid in advance at most to the end of a quarter's worth (quarterly payment with consent)
 
 
 def month_of(day):
@@ -120,10 +122,25 @@ def arrears(members, upto):
     return out
 
 
+def payment_month_problem(month, paid_on):
+    """Why a payment on `paid_on` cannot be for `month`, in Chinese, else None (RULES.md: back-payment ≤ 6 months;
+    quarterly payment with consent: at most two months ahead)."""
+    paid_month = month_of(paid_on)
+    if month < add_months(paid_month, -BACK_PAY):
+        return _("补交党费不超过 %(n)d 个月：%(d)s 交纳的，最早可补交 %(m)s") % {
+            "n": BACK_PAY, "d": paid_on.isoformat(), "m": f"{add_months(paid_month, -BACK_PAY):%Y-%m}"}
+    if month > add_months(paid_month, AHEAD):
+        return _("预交党费最多到 %(m)s（按季度交纳）") % {"m": f"{add_months(paid_month, AHEAD):%Y-%m}"}
+    return None
+
+
 def record_month(*, members, month, paid_on, by, receipt_prefix=""):
     """Regular payments for `month` by each of `members` (Member rows from due_in, with `due_fen`), at the
     month's amount. Returns (recorded, already paid): a month already paid — by a second click, or by someone
     else meanwhile — is refused by the database's constraint and named, never recorded twice."""
+    problem = payment_month_problem(month, paid_on)
+    if problem:
+        raise ValidationError(problem)
     recorded, already = [], []
     for n, m in enumerate(members, 1):
         if not user_can(by, CHANGE, m.organization):

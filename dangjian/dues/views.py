@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import CHANGE
@@ -242,13 +243,21 @@ def decide_relief(request, pk):
     return redirect("dues:member", relief.member_id)
 
 
+IMPORTS = {"bases": ("import_bases", gettext_lazy("从工资表导入党费基数"), gettext_lazy("已导入 %(n)d 条党费基数")),
+           "payments": ("import_payments", gettext_lazy("导入银行/微信收款明细"), gettext_lazy("已导入 %(n)d 笔党费"))}
+
+
 @login_required
-def import_bases(request):
-    """党费基数 from a payroll sheet: every row checked, nothing written unless all are right (dues.importer)."""
+def import_file(request, what):
+    """党费基数 from a payroll sheet, or payments from a collection statement: every row checked, nothing written
+    unless all are right (dues.importer)."""
     from dangjian.members.importer import RosterFileError, check_upload
 
-    from .importer import import_bases as run_import
+    from . import importer
 
+    if what not in IMPORTS:
+        raise Http404
+    run, title, done = IMPORTS[what]
     result, problem = None, None
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -256,32 +265,40 @@ def import_bases(request):
             if upload is None:
                 raise RosterFileError(_("请选择要导入的文件"))
             check_upload(upload.name, upload.size)
-            result = run_import(upload, user=request.user)
+            result = getattr(importer, run)(upload, user=request.user)
         except RosterFileError as e:
             problem = str(e)
         else:
             if result.ok:
-                messages.success(request, _("已导入 %(n)d 条党费基数") % {"n": result.created})
-                return redirect("dues:import_bases")
-    return render(request, "dues/import.html", {"result": result, "problem": problem})
+                messages.success(request, done % {"n": result.created})
+                return redirect("dues:import", what)
+    return render(request, "dues/import.html", {"result": result, "problem": problem, "what": what, "title": title})
 
 
 @login_required
-def import_template(request):
+def import_template(request, what):
     import io
     from urllib.parse import quote
 
     from openpyxl import Workbook
 
-    from .importer import HEADERS
+    from .importer import HEADERS, PAYMENT_HEADERS
 
+    if what not in IMPORTS:
+        raise Http404
     wb = Workbook()
     ws = wb.active
-    ws.title = "党费基数"
-    ws.append(HEADERS)
-    ws.append(["（示例）610102198001011234", "张三", "在职", 5100, timezone.localdate().strftime("%Y-%m")])
+    month = timezone.localdate().strftime("%Y-%m")
+    if what == "bases":
+        ws.title = "党费基数"
+        ws.append(HEADERS)
+        ws.append(["（示例）610102198001011234", "张三", "在职", 5100, month])
+    else:
+        ws.title = "收款明细"
+        ws.append(PAYMENT_HEADERS)
+        ws.append(["（示例）610102198001011234", "张三", month, 76.5, timezone.localdate().isoformat(), "4200001234"])
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('党费基数导入模板.xlsx')}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{ws.title}导入模板.xlsx')}"
     return response

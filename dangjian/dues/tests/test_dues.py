@@ -192,15 +192,16 @@ def test_a_voluntary_payment_stands_apart_and_the_year_ledger_lists_the_months_p
     small = client.post(url, {"form": "voluntary", "amount": "500", "paid_on": timezone.localdate().isoformat()})
     assert "1000 元及以上" in small.context["gift"].errors["amount"][0] and not Payment.objects.exists()
     client.post(url, {"form": "voluntary", "amount": "2000", "paid_on": timezone.localdate().isoformat()})
-    services.record_month(members=list(services.due_in(Member.objects.filter(pk=me.pk), THIS_MONTH.replace(month=1))
+    assert not services.due_in(Member.objects.filter(pk=me.pk), THIS_MONTH).get().paid  # not the month's dues
+    services.record_month(members=list(services.due_in(Member.objects.filter(pk=me.pk), THIS_MONTH)
                                        .select_related("organization")),
-                          month=THIS_MONTH.replace(month=1), paid_on=timezone.localdate(), by=admin)
+                          month=THIS_MONTH, paid_on=timezone.localdate(), by=admin)
     assert Payment.objects.get(kind="voluntary").amount == Decimal("2000.00")
-    assert services.due_in(Member.objects.filter(pk=me.pk), THIS_MONTH).get().paid is (THIS_MONTH.month == 1)
     sheet = client.get(reverse("dues:ledger", args=[world.orgs.a1.pk]), {"year": THIS_MONTH.year})
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(min_row=3, values_only=True))
     mine = next(r for r in rows if r[0] == me.name)
-    assert mine[2] == "在职（月薪）" and mine[4] == 76.5 and mine[5] == 76.5 and mine[17] == 76.5 and mine[18] == 2000
+    assert mine[2] == "在职（月薪）" and mine[4] == 76.5 and mine[4 + THIS_MONTH.month] == 76.5
+    assert mine[17] == 76.5 and mine[18] == 2000
     assert {r[0] for r in rows} == {m.name for m in world.members.a1}
     assert login(world.users.member).get(reverse("dues:ledger", args=[world.orgs.a1.pk])).status_code == 404
 
@@ -245,7 +246,7 @@ def test_a_relief_is_filed_by_the_branch_approved_one_level_up_and_only_then_cha
     assert due() == Decimal("10.00")
 
 
-def _sheet(rows):
+def _sheet(rows, headers=None):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -254,7 +255,7 @@ def _sheet(rows):
     from dangjian.dues.importer import HEADERS
 
     wb = Workbook()
-    wb.active.append(HEADERS)
+    wb.active.append(headers or HEADERS)
     for r in rows:
         wb.active.append(r)
     out = io.BytesIO()
@@ -265,7 +266,7 @@ def _sheet(rows):
 def test_a_payroll_sheet_is_imported_whole_or_not_at_all_with_each_rows_error(world, login):
     a1, b1 = world.members.a1, world.members.b1
     client = login(world.users.secretary)
-    url = reverse("dues:import_bases")
+    url = reverse("dues:import", args=["bases"])
     bad = client.post(url, {"file": _sheet([
         [a1[0].id_number, a1[0].name, "在职", 5100, "2026-05"],
         [a1[1].id_number, a1[1].name, "工人", 5100, ""],
@@ -286,7 +287,54 @@ def test_a_payroll_sheet_is_imported_whole_or_not_at_all_with_each_rows_error(wo
     assert good.status_code == 302 and DuesBase.objects.count() == 5
     first = DuesBase.objects.get(member=a1[0], starts_on=datetime.date(2026, 1, 1))
     assert first.ends_on == datetime.date(2026, 5, 31) and first.note == "工资表导入"
-    assert client.get(reverse("dues:import_template")).status_code == 200
+    assert client.get(reverse("dues:import_template", args=["bases"])).status_code == 200
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     assert "请上传 Excel" in client.post(url, {"file": SimpleUploadedFile("x.txt", b"hello")}).context["problem"]
+
+
+def test_back_payment_reaches_six_months_and_advance_payment_a_quarter(world):
+    """RULES.md: back-payment ≤ 6 months; quarterly payment with consent (at most two months ahead)."""
+    paid_on = datetime.date(2026, 8, 15)
+    assert services.payment_month_problem(datetime.date(2026, 2, 1), paid_on) is None  # six months back
+    assert "最早可补交 2026-02" in services.payment_month_problem(datetime.date(2026, 1, 1), paid_on)
+    assert services.payment_month_problem(datetime.date(2026, 10, 1), paid_on) is None
+    assert "2026-10" in services.payment_month_problem(datetime.date(2026, 11, 1), paid_on)
+    me = world.members.me
+    services.declare_base(member=me, starts_on=datetime.date(2025, 1, 1), category="student", income=Decimal(0),
+                          by=world.users.group_admin)
+    with pytest.raises(ValidationError):
+        services.record_month(members=list(services.due_in(Member.objects.filter(pk=me.pk), datetime.date(2026, 1, 1))
+                                           .select_related("organization")),
+                              month=datetime.date(2026, 1, 1), paid_on=paid_on, by=world.users.group_admin)
+    assert not Payment.objects.exists()
+
+
+def test_a_collection_statement_is_imported_whole_or_not_at_all(world, login):
+    from dangjian.dues.importer import PAYMENT_HEADERS
+
+    a1 = world.members.a1
+    for m in a1:
+        services.declare_base(member=m, starts_on=services.add_months(THIS_MONTH, -3), category="salaried",
+                              income=Decimal("5100"), by=world.users.group_admin)
+    month, today = f"{THIS_MONTH:%Y-%m}", timezone.localdate().isoformat()
+    old = f"{services.add_months(THIS_MONTH, -7):%Y-%m}"
+    client = login(world.users.secretary)
+    url = reverse("dues:import", args=["payments"])
+    Payment.objects.create(member=a1[3], month=THIS_MONTH, amount=Decimal("76.50"), paid_on=timezone.localdate())
+    bad = client.post(url, {"file": _sheet([
+        [a1[0].id_number, a1[0].name, month, 76.5, today, "WX001"],
+        [a1[1].id_number, a1[1].name, month, 70, today, "WX002"],
+        [a1[2].id_number, a1[2].name, old, 76.5, today, "WX003"],
+        [a1[3].id_number, a1[3].name, month, 76.5, today, "WX004"],
+        [a1[0].id_number, a1[0].name, month, 76.5, today, "WX005"],
+    ], PAYMENT_HEADERS)})
+    errors = [str(e) for e in bad.context["result"].errors]
+    assert any("第3行【金额（元）】与该月应交 76.50 元不符" in e for e in errors), errors
+    assert any("第4行【所属月份】补交党费不超过 6 个月" in e for e in errors)
+    assert any("第5行【所属月份】该月已交纳" in e for e in errors) and any("第6行【所属月份】" in e and "重复" in e for e in errors)
+    assert Payment.objects.count() == 1
+    good = client.post(url, {"file": _sheet([[m.id_number, m.name, month, 76.5, today, f"WX{m.pk}"] for m in a1[:3]],
+                                            PAYMENT_HEADERS)})
+    assert good.status_code == 302 and Payment.objects.count() == 4
+    assert Payment.objects.get(member=a1[0]).receipt_no == f"WX{a1[0].pk}"
