@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dangjian.cobuilding",
     "dangjian.points",
     "dangjian.dues",
+    "dangjian.recruitment",
     "dangjian.api",
     "dangjian.demo",
 ]

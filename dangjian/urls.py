@@ -16,6 +16,7 @@ urlpatterns = [
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("points/", include("dangjian.points.urls")),
     path("dues/", include("dangjian.dues.urls")),
+    path("recruitment/", include("dangjian.recruitment.urls")),
     path("jobs/", include("dangjian.core.urls")),
 ]
 handler500 = "dangjian.core.views.server_error"

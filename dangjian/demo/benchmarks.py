@@ -452,7 +452,7 @@ def hand_written_points(root, year):
             source = "meetings_attendance a JOIN meetings_meeting mt ON mt.id = a.meeting_id JOIN members_member m ON m.id = a.member_id"
             who, cond, cond_params = "a.member_id", " AND a.status = %s", ["absent" if rule.source == "absent" else "present"]
             if rule.source == "cobuilding":
-                cond += " AND EXISTS (SELECT 1 FROM cobuilding_activity ca WHERE ca.meeting_id = mt.id)"
+                cond += " AND mt.id IN (SELECT ca.meeting_id FROM cobuilding_activity ca WHERE ca.meeting_id IS NOT NULL)"
         if rule.meeting_kind:
             cond, cond_params = cond + " AND mt.kind = %s", cond_params + [rule.meeting_kind]
         total = f"COUNT(*) * {p10}"

@@ -2,6 +2,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from dangjian.accounts import roles
@@ -124,11 +125,21 @@ def load_demo(*, seed=2026, stdout=None):
         load_cobuilding(get_user_model().objects.get(username="admin"), today)
         from .points_demo import load_points
 
+        analyze()  # the points demo publishes a 党委's branches: one statement over thousands of fresh rows
         load_points(today)
         from .dues_demo import load_dues
 
         load_dues(rng, today)
+    analyze()
     return accounts
+
+
+def analyze():
+    """PostgreSQL: give the planner the sizes of the tables just filled (it plans a fresh, unanalyzed table as
+    nearly empty — a nested loop over thousands of rows that runs for minutes). Allowed inside a transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def add_posts_and_transfers(rng, branches, saved, today):

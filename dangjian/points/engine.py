@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connections
-from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Cast, Greatest, Least, Round, Substr, TruncMonth, TruncQuarter, TruncYear
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -103,7 +103,9 @@ def _records(rule, year, until=None):
     qs = Attendance.objects.filter(status=status, meeting__status=MeetingStatus.HELD,
                                    meeting__held_on__gte=start, meeting__held_on__lte=end)
     if rule.source == Source.COBUILDING:  # the meeting is the record of a co-building agreement's joint activity
-        qs = qs.filter(Exists(Activity.objects.filter(meeting=OuterRef("meeting_id"))))
+        # an uncorrelated IN (read once, hashed), not an EXISTS per attendance row: on tables the planner has not
+        # analyzed yet (a fresh demo) the correlated form was planned as a nested loop that ran for minutes
+        qs = qs.filter(meeting_id__in=Activity.objects.filter(meeting__isnull=False).values("meeting_id"))
     if rule.meeting_kind:
         qs = qs.filter(meeting__kind=rule.meeting_kind)
     return qs, "member", "meeting__held_on"

@@ -37,7 +37,7 @@ NO_OBJECT = {
     "cobuilding:list", "cobuilding:create", "cobuilding:overview",
     "org-list", "member-list", "meeting-list",
     "points:index", "points:me", "points-list", "point-rule-list", "star-scale-list",
-    "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list",
+    "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list", "recruitment:index",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -109,6 +109,9 @@ SCOPE_TABLE = {
     ("dues:month", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:report", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:ledger", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("recruitment:board", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("recruitment:new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("recruitment:file", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:decide_relief", "pk"): (lambda o: {"pk": o.relief.pk}, NOT_ALLOWED, NOT_FOUND),
     ("dues:member", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:reverse", "pk"): (lambda o: {"pk": o.payment.pk}, NOT_ALLOWED, NOT_FOUND),
@@ -226,6 +229,10 @@ def a2_objects(world, settings, tmp_path):
                                      paid_on=today, receipt_no="A2-001")
     from dangjian.dues.models import Relief
 
+    from dangjian.recruitment.models import Candidate, StepRecord
+
+    candidate = Candidate.objects.create(organization=a2, name="A2申请人", id_number="110101199001011237")
+    StepRecord.objects.create(candidate=candidate, step="application", done_on=today)
     relief = Relief.objects.create(member=world.members.a2[0], kind="exempt", starts_on=today.replace(day=1),
                                    ends_on=today.replace(day=1), reason="A2困难", requested_by=admin)
     a2_user = UserFactory(username="a2_secretary")
@@ -246,7 +253,7 @@ def a2_objects(world, settings, tmp_path):
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
         checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule, star_scale=star_scale,
-        point_item=point_item, payment=payment, relief=relief)
+        point_item=point_item, payment=payment, relief=relief, candidate=candidate)
 
 
 def database_state():
@@ -254,8 +261,8 @@ def database_state():
     from django.apps import apps
 
     models = [m for m in apps.get_models() if m._meta.app_label in {
-        "orgs", "members", "accounts", "meetings", "cobuilding", "points", "dues", "reminders", "auditlog", "auth",
-        "authtoken"}]
+        "orgs", "members", "accounts", "meetings", "cobuilding", "points", "dues", "recruitment", "reminders", "auditlog",
+        "auth", "authtoken"}]
     return {m._meta.label: serializers.serialize("json", m._base_manager.order_by("pk")) for m in models}
 
 

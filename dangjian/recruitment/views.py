@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.roles import CHANGE
+from dangjian.core.scope import grant_paths, user_can
+from dangjian.orgs.models import Organization, OrgKind
+
+from . import checks, services
+from .forms import CandidateForm, StepForm
+from .models import Candidate, Interval
+from .steps import BY_CODE, STEPS, Stage
+
+
+@login_required
+def index(request):
+    top = Organization.objects.visible_to(request.user).order_by("depth", "path").first()
+    if top is None or not (request.user.is_superuser or grant_paths(request.user, "view")):
+        return redirect("home")
+    return redirect("recruitment:board", top.pk)
+
+
+@login_required
+def board(request, org_pk):
+    """发展党员 under an organization: how many at each stage per branch (one grouped query), and for a branch each
+    person with what is due next and what is overdue."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
+    candidates = Candidate.objects.visible_to(request.user).filter(organization__path__startswith=org.path,
+                                                                   stopped_on__isnull=True)
+    step = len(org.path) + Organization.steplen
+    counts = {}
+    for child, stage, n in (candidates.annotate(child=Substr("organization__path", 1, step)).order_by()
+                            .values("child", "stage").annotate(n=Count("id")).values_list("child", "stage", "n")):
+        counts.setdefault(child, {})[stage] = n
+    children = {o.path: o for o in Organization.objects.filter(path__in=list(counts))}
+    rollup = [(children[p], [counts[p].get(s, 0) for s in Stage.values]) for p in sorted(counts) if p in children]
+    people = []
+    if org.kind == OrgKind.BRANCH or candidates.count() <= 300:
+        for c in candidates.select_related("organization").order_by("stage", "name"):
+            dues = services.next_due(c, services.done_of(c))
+            people.append((c, dues, any(d.overdue for d in dues)))
+    return render(request, "recruitment/board.html", {
+        "org": org, "stages": Stage.choices, "rollup": rollup,
+        "totals": [sum(r[1][i] for r in rollup) for i in range(len(Stage.values))], "people": people,
+        "can_add": org.kind == OrgKind.BRANCH and user_can(request.user, CHANGE, org),
+        "intervals": [(key, *checks.interval(org, key)) for key in Interval.Key]})
+
+
+@login_required
+def new(request, org_pk):
+    org = get_object_or_404(Organization.objects.visible_to(request.user, CHANGE), pk=org_pk, kind=OrgKind.BRANCH)
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            candidate = services.start(organization=org, by=request.user, **data)
+        except ValidationError as e:
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else ("applied_on" if field == "done_on" else None), errors)
+        else:
+            messages.success(request, _("已登记入党申请人：%(n)s") % {"n": candidate.name})
+            return redirect("recruitment:file", candidate.pk)
+    return render(request, "recruitment/new.html", {"org": org, "form": form})
+
+
+@login_required
+def file(request, pk):
+    """A person's file: the 25 steps with what was recorded for each, what is due next, and the form for a step."""
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user).select_related("organization", "member"),
+                                  pk=pk)
+    done = services.done_of(candidate)
+    can_record = user_can(request.user, CHANGE, candidate.organization) and not candidate.stopped_on
+    dues = services.next_due(candidate, done)
+    available = {d.step.code for d in dues} | ({"extension"} if done.get("approval") and not done.get("extension")
+                                               and not done.get("conversion") else set())
+    form = StepForm(request.POST or None, request.FILES or None, org=candidate.organization, available=available)
+    if request.method == "POST" and can_record and form.is_valid():
+        data = dict(form.cleaned_data)
+        code = data.pop("step")
+        try:
+            services.record(candidate=candidate, code=code, data=data, by=request.user)
+        except ValidationError as e:
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已登记：%(s)s") % {"s": BY_CODE[code].title})
+            return redirect("recruitment:file", candidate.pk)
+    timeline = [(s, done.get(s.code, [])) for s in STEPS]
+    return render(request, "recruitment/file.html", {
+        "candidate": candidate, "timeline": timeline, "dues": dues, "form": form, "can_record": can_record,
+        "probation_ends": checks.probation_ends(done) if done.get("admission") else None})
