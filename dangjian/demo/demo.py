@@ -127,6 +127,9 @@ def load_demo(*, seed=2026, stdout=None):
 
         analyze()  # the points demo publishes a 党委's branches: one statement over thousands of fresh rows
         load_points(today)
+        from .recruitment_demo import load_recruitment
+
+        load_recruitment(today)
         from .dues_demo import load_dues
 
         load_dues(rng, today)

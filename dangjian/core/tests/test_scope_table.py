@@ -112,6 +112,7 @@ SCOPE_TABLE = {
     ("recruitment:board", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("recruitment:new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("recruitment:file", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_FOUND, NOT_FOUND),
+    ("recruitment:register", "org_pk,stage"): (lambda o: {"org_pk": o.a2.pk, "stage": "applicant"}, NOT_FOUND, NOT_FOUND),
     ("dues:decide_relief", "pk"): (lambda o: {"pk": o.relief.pk}, NOT_ALLOWED, NOT_FOUND),
     ("dues:member", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
     ("dues:reverse", "pk"): (lambda o: {"pk": o.payment.pk}, NOT_ALLOWED, NOT_FOUND),

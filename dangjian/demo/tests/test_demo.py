@@ -67,6 +67,15 @@ def test_demo_has_committees_by_size_terms_due_and_the_warning_cases(db):
     assert "正式党员不足3名" in warnings["ZG05"]
     assert "超过50名" in warnings["HM305"]
     assert MemberPost.objects.count() > 50 and Transfer.objects.exists() and ExternalOrganization.objects.exists()
+    # 发展党员 in the secretary's branch: every stage up to 预备党员, one talk overdue, one probation extended
+    from dangjian.recruitment import services as recruitment
+    from dangjian.recruitment.models import Candidate
+
+    pipeline = Candidate.objects.filter(organization__code="SW03")
+    assert set(pipeline.values_list("stage", flat=True)) == {"applicant", "activist", "prospect", "probationary"}
+    overdue = [c for c in pipeline if any(d.overdue for d in recruitment.next_due(c, recruitment.done_of(c)))]
+    assert [c.name for c in overdue if c.stage == "applicant"] == ["陈晨"]
+    assert pipeline.get(stage="probationary").steps.filter(step="extension").exists()
     # a year of 党费: everyone on the roll has a base; most paid; the secretary's branch has one member flagged
     from dangjian.dues import services as dues
     from dangjian.dues.models import DuesBase

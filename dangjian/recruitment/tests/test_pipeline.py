@@ -136,3 +136,25 @@ def test_a_step_is_recorded_through_the_page_and_errors_stand_next_to_their_fiel
     assert client.post(url, {"step": "talk", "done_on": "2026-02-05"}).status_code == 302
     assert login(world.users.member).post(url, {"step": "activist", "done_on": "2026-08-01"}).status_code in (200, 404)
     assert c.steps.count() == 2
+
+
+def test_the_registers_list_each_stage_with_its_dates_and_are_an_export(world, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    by = world.users.secretary
+    c = services.start(organization=world.orgs.a1, name="周七", id_number=next_id_number(D(1992, 2, 2), "M"),
+                       applied_on=D(2025, 1, 6), by=by)
+    ok(c, "talk", by, done_on=D(2025, 1, 20))
+    committee, _v = meeting(world, "committee", D(2025, 7, 7))
+    ok(c, "activist", by, done_on=D(2025, 7, 7), meeting=committee)
+    ok(c, "mentors", by, done_on=D(2025, 7, 8), people=world.members.a1[:2])
+    url = reverse("recruitment:register", args=[world.orgs.a.pk, "activist"])
+    sheet = login(world.users.group_admin).get(url)
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 1 and rows[0][0] == "周七" and rows[0][4] == "第一党支部"
+    assert rows[0][5].date() == D(2025, 1, 6) and rows[0][6].date() == D(2025, 7, 7)
+    assert set(rows[0][8].split("、")) == {m.name for m in world.members.a1[:2]}
+    assert login(world.users.member).get(url).status_code == 404
+    assert login(world.users.group_admin).get(reverse("recruitment:register", args=[world.orgs.a.pk, "full"])).status_code == 404
