@@ -52,7 +52,10 @@ def load_recruitment(today):
     c = Candidate.objects.create(organization=branch, name="赵静", id_number=number, stage="probationary", member=member,
                                  created_by=secretary)
     timeline = [("application", add_months(admitted, -30)), ("talk", add_months(admitted, -29)),
-                ("activist", add_months(admitted, -24)), ("prospect", add_months(admitted, -10)),
+                ("activist", add_months(admitted, -24)), ("activist_filed", add_months(admitted, -24)),
+                ("mentors", add_months(admitted, -24)), ("assessment", add_months(admitted, -18)),
+                ("assessment", add_months(admitted, -12)), ("prospect", add_months(admitted, -10)),
+                ("prospect_filed", add_months(admitted, -10)),
                 ("sponsors", add_months(admitted, -10)), ("vetting", add_months(admitted, -4)),
                 ("training", add_months(admitted, -3)), ("committee_review", add_months(admitted, -2)),
                 ("publicity", add_months(admitted, -2)), ("pre_review", add_months(admitted, -1)),

@@ -17,7 +17,7 @@ from dangjian.members.pinyin import initials_of
 
 from . import checks
 from .models import Candidate, StepRecord
-from .steps import BY_CODE, NEEDS, STEPS
+from .steps import BY_CODE, NEEDS, STEPS, Stage
 
 
 def done_of(candidate):
@@ -141,8 +141,9 @@ def next_due(candidate, done):
         elif step.code == "activist":
             months, _rule = checks.interval(candidate.organization, "activist_after_months")
             out.append(Due(step, add_months(at("application"), months), earliest=True))
-        elif step.code == "assessment":
-            out.append(Due(step, add_months(at("assessment") or at("activist"), 6)))
+        elif step.code == "assessment":  # half-yearly while 积极分子 or 发展对象; after admission: 继续教育考察
+            if candidate.stage in (Stage.ACTIVIST, Stage.PROSPECT):
+                out.append(Due(step, add_months(at("assessment") or at("activist"), 6)))
         elif step.code == "prospect":
             out.append(Due(step, add_years(at("activist"), 1), earliest=True))
         elif step.code == "approval":
