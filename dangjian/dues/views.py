@@ -179,8 +179,14 @@ def report(request, org_pk):
     rows = services.rollup(org, request.user, chosen)
     total = services.RollupRow(org, *(sum(getattr(r, f) for r in rows) for f in
                                       ("members", "due_fen", "paid_fen", "paid", "no_base", "flagged")))
+    # the 减免 waiting for a decision under this organization that this user may take (one level up, not their own)
+    pending = [r for r in Relief.objects.visible_to(request.user).filter(
+        status="pending", member__organization__path__startswith=org.path).select_related(
+        "member__organization", "requested_by").order_by("requested_at")[:200]
+        if services.may_decide_relief(request.user, r)]
     return render(request, "dues/report.html", {"org": org, "form": form, "month": chosen, "rows": rows,
-                                                "total": total, "can_export": user_can(request.user, "export", org)})
+                                                "total": total, "can_export": user_can(request.user, "export", org),
+                                                "pending": pending})
 
 
 LEDGER_LIMIT = 3000

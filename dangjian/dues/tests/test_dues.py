@@ -232,6 +232,8 @@ def test_a_relief_is_filed_by_the_branch_approved_one_level_up_and_only_then_cha
     assert relief.status == "pending"
     committee = UserFactory(username="a_committee")
     grant(committee, world.orgs.a, roles.ORG_ADMIN)  # the 党委 above the branch
+    assert login(world.users.secretary).get(reverse("dues:report", args=[world.orgs.a1.pk])).context["pending"] == []
+    assert login(committee).get(reverse("dues:report", args=[world.orgs.a.pk])).context["pending"] == [relief]
     page = login(committee).get(url)
     assert [can for _r, can in page.context["reliefs"]] == [True]
     login(committee).post(reverse("dues:decide_relief", args=[relief.pk]), {"decision": "approve", "note": "同意"})
