@@ -9,6 +9,7 @@ from dangjian.meetings.api.views import MeetingViewSet
 from dangjian.members.api.views import MemberViewSet
 from dangjian.orgs.api.views import OrganizationViewSet
 from dangjian.points.api.views import PointRuleViewSet, PointsViewSet, StarScaleViewSet
+from dangjian.recruitment.api.views import CandidateViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrganizationViewSet, basename="org")
@@ -18,6 +19,7 @@ router.register("points", PointsViewSet, basename="points")
 router.register("point-rules", PointRuleViewSet, basename="point-rule")
 router.register("star-scales", StarScaleViewSet, basename="star-scale")
 router.register("dues-payments", PaymentViewSet, basename="dues-payment")
+router.register("candidates", CandidateViewSet, basename="candidate")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

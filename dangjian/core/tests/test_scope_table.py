@@ -38,6 +38,7 @@ NO_OBJECT = {
     "org-list", "member-list", "meeting-list",
     "points:index", "points:me", "points-list", "point-rule-list", "star-scale-list",
     "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list", "recruitment:index",
+    "candidate-list",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -112,6 +113,8 @@ SCOPE_TABLE = {
     ("recruitment:board", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("recruitment:new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("recruitment:file", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_FOUND, NOT_FOUND),
+    ("candidate-detail", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("candidate-detail", "format,pk"): (lambda o: {"pk": o.candidate.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("recruitment:register", "org_pk,stage"): (lambda o: {"org_pk": o.a2.pk, "stage": "applicant"}, NOT_FOUND, NOT_FOUND),
     ("dues:decide_relief", "pk"): (lambda o: {"pk": o.relief.pk}, NOT_ALLOWED, NOT_FOUND),
     ("dues:member", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_FOUND),
@@ -138,7 +141,7 @@ SCOPE_TABLE = {
     # list URLs with a format suffix: like the plain list, scoped
     ("org-list", "format"): None, ("member-list", "format"): None, ("meeting-list", "format"): None,
     ("points-list", "format"): None, ("point-rule-list", "format"): None, ("star-scale-list", "format"): None,
-    ("dues-payment-list", "format"): None,
+    ("dues-payment-list", "format"): None, ("candidate-list", "format"): None,
     # the 党费 imports name no object: each row's member is looked up within the importer's scope (dues.importer)
     ("dues:import", "what"): None, ("dues:import_template", "what"): None,
     ("api-root", "format"): None,

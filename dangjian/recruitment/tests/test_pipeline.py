@@ -158,3 +158,17 @@ def test_the_registers_list_each_stage_with_its_dates_and_are_an_export(world, l
     assert set(rows[0][8].split("、")) == {m.name for m in world.members.a1[:2]}
     assert login(world.users.member).get(url).status_code == 404
     assert login(world.users.group_admin).get(reverse("recruitment:register", args=[world.orgs.a.pk, "full"])).status_code == 404
+
+
+def test_the_api_lists_candidates_and_their_steps_in_scope(world):
+    from rest_framework.test import APIClient
+
+    c = services.start(organization=world.orgs.a1, name="孙八", id_number=next_id_number(D(1993, 3, 3), "F"),
+                       applied_on=D(2026, 1, 6), by=world.users.secretary)
+    api = APIClient()
+    api.force_authenticate(world.users.secretary)
+    body = api.get("/api/candidates/").json()
+    assert [(r["name"], r["stage"], [s["step"] for s in r["steps"]]) for r in body["results"]] == [
+        ("孙八", "applicant", ["application"])]
+    api.force_authenticate(world.users.outsider)
+    assert api.get("/api/candidates/").json()["results"] == [] and api.get(f"/api/candidates/{c.pk}/").status_code == 404
