@@ -11,6 +11,8 @@ class Kind(models.TextChoices):
     POLITICAL_BIRTHDAY = "birthday", _("政治生日")
     MEETING_DUE = "meeting_due", _("会议待召开")
     INACTIVE = "inactive", _("长期未参加组织生活")
+    RECRUITMENT = "recruitment", _("发展党员")
+    DUES = "dues", _("党费")
 
 
 class ReminderQuerySet(models.QuerySet):

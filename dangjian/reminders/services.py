@@ -5,6 +5,8 @@ running it twice a day (or after a restart) adds nothing twice. Flags never chan
 six months without organization life is for the branch to handle, never an automatic removal).
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -60,9 +62,42 @@ class Facts:
         self.inactive = self._names(inactive_members_in(ids, today))
         self.birthdays = self._names(Member.objects.on_roll().filter(
             organization__in=ids, joined_on__month=today.month, joined_on__year__lt=today.year))
+        self.pipeline = self._pipeline(ids, today)
+        self.dues_flagged = self._dues_flagged(ids, today)
         self.own = {m.user_id: m for m in Member.objects.filter(
             user__in=[u.pk for u in self.users], ended_on__isnull=True, joined_on__month=today.month,
             joined_on__year__lt=today.year).only("user_id", "joined_on")}
+
+    @staticmethod
+    def _pipeline(branch_ids, today):
+        """{branch id: [(candidate, Due)]} — the 发展党员 steps overdue or due within two weeks (half-yearly
+        assessments, approvals within three months, conversions at probation's end…), one query with the steps."""
+        from dangjian.recruitment.models import Candidate
+        from dangjian.recruitment.services import done_of_prefetched, next_due
+
+        out = {}
+        soon = today + datetime.timedelta(days=14)
+        candidates = (Candidate.objects.filter(organization__in=branch_ids, stopped_on__isnull=True)
+                      .exclude(stage="full").prefetch_related("steps", "organization"))
+        for c in candidates:
+            for due in next_due(c, done_of_prefetched(c)):
+                if due.on is not None and not due.earliest and due.on <= soon:
+                    out.setdefault(c.organization_id, []).append((c, due))
+        return out
+
+    @staticmethod
+    def _dues_flagged(branch_ids, today):
+        """{branch id: members six months or more behind with 党费} (RULES.md: a flag, never a removal)."""
+        from dangjian.dues.services import add_months as month_plus
+        from dangjian.dues.services import arrears
+
+        members = Member.objects.on_roll().filter(organization__in=branch_ids)
+        owing = arrears(members, month_plus(today.replace(day=1), -1))
+        flagged = [pk for pk, a in owing.items() if a.flagged]
+        out = {}
+        for org in Member.objects.filter(pk__in=flagged).values_list("organization_id", flat=True):
+            out[org] = out.get(org, 0) + 1
+        return out
 
     def _within(self):
         q = Q(pk__in=[])
@@ -90,6 +125,29 @@ class Facts:
         if branches or admin_orgs:
             out += self.term_reminders(user) + self.probation_reminders(user)
             out += self.meeting_reminders(user, branches, admin_orgs) + self.inactive_reminders(user, branches, admin_orgs)
+            out += self.recruitment_reminders(user, branches) + self.dues_reminders(user, branches)
+        return out
+
+    def recruitment_reminders(self, user, branches):
+        """发展党员 steps due within two weeks or overdue, for the branch committee (细则's time limits)."""
+        out, today = [], self.today
+        for org in branches:
+            for c, due in self.pipeline.get(org.pk, []):
+                late = due.on < today
+                title = (_("%(n)s：%(s)s应在 %(d)s 前办理，已逾期") if late else _("%(n)s：%(s)s应在 %(d)s 前办理")) % {
+                    "n": c.name, "s": due.step.title, "d": due.on}
+                out.append(_r(user, Kind.RECRUITMENT, f"recruitment:{c.pk}:{due.step.code}:{due.on}", title, due.on,
+                              reverse("recruitment:file", args=[c.pk]), "warning" if late else "info"))
+        return out
+
+    def dues_reminders(self, user, branches):
+        out, today = [], self.today
+        for org in branches:
+            n = self.dues_flagged.get(org.pk)
+            if n:
+                out.append(_r(user, Kind.DUES, f"dues:{org.pk}:{today:%Y-%m}",
+                              _("%(o)s有 %(n)d 名党员连续6个月以上未交党费，请了解情况") % {"o": org.name, "n": n},
+                              url=reverse("dues:month", args=[org.pk]), level="warning"))
         return out
 
     def term_reminders(self, user):

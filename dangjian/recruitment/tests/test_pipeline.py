@@ -172,3 +172,21 @@ def test_the_api_lists_candidates_and_their_steps_in_scope(world):
         ("孙八", "applicant", ["application"])]
     api.force_authenticate(world.users.outsider)
     assert api.get("/api/candidates/").json()["results"] == [] and api.get(f"/api/candidates/{c.pk}/").status_code == 404
+
+
+def test_the_branch_is_reminded_of_overdue_steps_and_of_dues_six_months_behind(world):
+    from django.utils import timezone
+
+    from dangjian.dues import services as dues
+    from dangjian.reminders.services import reminders_for
+
+    today = timezone.localdate()
+    c = services.start(organization=world.orgs.a1, name="钱九", id_number=next_id_number(D(1991, 4, 4), "M"),
+                       applied_on=today - datetime.timedelta(days=40), by=world.users.secretary)
+    dues.declare_base(member=world.members.a1[1], starts_on=dues.add_months(today.replace(day=1), -8),
+                      category="student", income=Decimal(0), by=world.users.group_admin)
+    mine = {r.kind: r for r in reminders_for(world.users.secretary, today)}
+    assert "钱九：党组织派人谈话应在" in mine["recruitment"].title and "已逾期" in mine["recruitment"].title
+    assert mine["recruitment"].url == reverse("recruitment:file", args=[c.pk])
+    assert "1 名党员连续6个月以上未交党费" in mine["dues"].title
+    assert not [r for r in reminders_for(world.users.outsider, today) if r.kind in ("recruitment", "dues")]
