@@ -71,4 +71,23 @@ NEEDS = {
     "conversion_application": ["approval"], "conversion": ["conversion_application"],
     "conversion_approval": ["conversion"], "archive": ["conversion_approval"],
 }
+def fields_of(step):
+    """The form fields a step needs beyond its date and note (the page shows only these)."""
+    out = []
+    if step.meeting:
+        out.append("meeting")
+    if step.code in ("admission", "conversion"):
+        out.append("vote")
+    if step.people:
+        out.append("people")
+    if step.training:
+        out += ["days", "hours"]
+    if step.code in ("publicity", "extension"):
+        out.append("ends_on")
+    if step.code in ("vetting", "pre_review", "approval", "conversion_approval"):
+        out.append("passed")
+    return out
+
+
+FIELDS = {s.code: fields_of(s) for s in STEPS}
 CHOICES = [(s.code, f"{s.number}. {s.title}" if s.number else str(s.title)) for s in STEPS]

@@ -13,7 +13,7 @@ from dangjian.orgs.models import Organization, OrgKind
 from . import checks, services
 from .forms import CandidateForm, StepForm
 from .models import Candidate, Interval
-from .steps import BY_CODE, STEPS, Stage
+from .steps import BY_CODE, FIELDS, STEPS, Stage
 
 
 @login_required
@@ -93,6 +93,7 @@ def file(request, pk):
     timeline = [(s, done.get(s.code, [])) for s in STEPS]
     return render(request, "recruitment/file.html", {
         "candidate": candidate, "timeline": timeline, "dues": dues, "form": form, "can_record": can_record,
+        "step_fields": FIELDS,
         "probation_ends": checks.probation_ends(done) if done.get("admission") else None})
 
 
