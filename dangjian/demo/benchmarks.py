@@ -171,6 +171,7 @@ def run(members, *, log=print, load=True):
 
     figures += points_figures(root, prefix)
     figures += dues_figures(root, prefix)
+    figures += recruitment_figures(root, prefix)
     figures.append(reminder_figure(prefix))
     if load and prefix == "postgresql":  # the issue's load targets are for PostgreSQL through gunicorn
         figures += load_figures(root, prefix)
@@ -514,6 +515,33 @@ def points_figures(root, prefix):
         raise RuntimeError("the company group ranking ranked no group")
     figures.append(Figure(f"{prefix}.points_group_ranking_page", page_time(client, reverse("points:groups", args=[root.pk]), {}), "ms", 300))
     return figures
+
+
+def recruitment_figures(root, prefix):
+    """发展党员 at scale: five people in the pipeline per branch (25,000 in a group of 5,000 branches, written
+    set-based once), and the pipeline board of the group root — stages per organization below it."""
+    from django.contrib.auth import get_user_model
+
+    from dangjian.recruitment.models import Candidate
+
+    if not Candidate.objects.filter(organization__path__startswith=root.path).exists():
+        stages = ["applicant", "activist", "prospect", "probationary", "applicant"]
+        picks = " UNION ALL ".join(f"SELECT {n} AS n, '{s}' AS stage" for n, s in enumerate(stages, 1))
+        with connection.cursor() as c:
+            c.execute("INSERT INTO recruitment_candidate (organization_id, name, id_number, phone, unit, stage, "
+                      "stop_reason, created_at) SELECT o.id, '申请人' || CAST(o.id AS TEXT) || '-' || CAST(k.n AS TEXT), "
+                      "'B' || CAST(o.id AS TEXT) || '-' || CAST(k.n AS TEXT), '', '', k.stage, '', %s "
+                      f"FROM orgs_organization o CROSS JOIN ({picks}) k WHERE o.kind = 'branch' AND o.path LIKE %s",
+                      [timezone.now(), root.path + "%"])
+            c.execute("INSERT INTO recruitment_steprecord (candidate_id, step, done_on, passed, note, attachment, "
+                      "recorded_at) SELECT c.id, 'application', %s, %s, '', '', %s FROM recruitment_candidate c "
+                      "JOIN orgs_organization o ON o.id = c.organization_id WHERE o.path LIKE %s",
+                      [timezone.localdate(), True, timezone.now(), root.path + "%"])
+            c.execute("ANALYZE")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench_admin"))
+    return [Figure(f"{prefix}.recruitment_board_root",
+                   page_time(client, reverse("recruitment:board", args=[root.pk]), {}), "ms", 300)]
 
 
 def dues_bench_data(root, month):
