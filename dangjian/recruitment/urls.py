@@ -8,5 +8,6 @@ urlpatterns = [
     path("org/<int:org_pk>/", views.board, name="board"),
     path("org/<int:org_pk>/new/", views.new, name="new"),
     path("<int:pk>/", views.file, name="file"),
+    path("steps/<int:pk>/attachment/", views.attachment, name="attachment"),
     path("org/<int:org_pk>/register/<str:stage>.xlsx", views.register, name="register"),
 ]

@@ -142,3 +142,13 @@ def register(request, org_pk, stage):
     response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{org.name}{title}.xlsx')}"
     return response
+
+
+@login_required
+def attachment(request, pk):
+    """A step's material (申请书, 政审材料…) goes out through the scope check, like every upload."""
+    from dangjian.core.files import serve_upload
+
+    from .models import StepRecord
+
+    return serve_upload(get_object_or_404(StepRecord.objects.visible_to(request.user), pk=pk).attachment)

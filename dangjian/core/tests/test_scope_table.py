@@ -113,6 +113,7 @@ SCOPE_TABLE = {
     ("recruitment:board", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("recruitment:new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("recruitment:file", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_FOUND, NOT_FOUND),
+    ("recruitment:attachment", "pk"): (lambda o: {"pk": o.candidate_step.pk}, NOT_FOUND, NOT_FOUND),
     ("candidate-detail", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_FOUND, NOT_ALLOWED),
     ("candidate-detail", "format,pk"): (lambda o: {"pk": o.candidate.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("recruitment:register", "org_pk,stage"): (lambda o: {"org_pk": o.a2.pk, "stage": "applicant"}, NOT_FOUND, NOT_FOUND),
@@ -236,7 +237,8 @@ def a2_objects(world, settings, tmp_path):
     from dangjian.recruitment.models import Candidate, StepRecord
 
     candidate = Candidate.objects.create(organization=a2, name="A2申请人", id_number="110101199001011237")
-    StepRecord.objects.create(candidate=candidate, step="application", done_on=today)
+    candidate_step = StepRecord.objects.create(candidate=candidate, step="application", done_on=today,
+                                               attachment=ContentFile(b"%PDF-1.4 a2", name="a2-letter.pdf"))
     relief = Relief.objects.create(member=world.members.a2[0], kind="exempt", starts_on=today.replace(day=1),
                                    ends_on=today.replace(day=1), reason="A2困难", requested_by=admin)
     a2_user = UserFactory(username="a2_secretary")
@@ -257,7 +259,8 @@ def a2_objects(world, settings, tmp_path):
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
         checkin_token=token, job=job, feed_token=CalendarFeed.for_user(a2_user).token, point_rule=point_rule, star_scale=star_scale,
-        point_item=point_item, payment=payment, relief=relief, candidate=candidate)
+        point_item=point_item, payment=payment, relief=relief, candidate=candidate,
+        candidate_step=candidate_step)
 
 
 def database_state():

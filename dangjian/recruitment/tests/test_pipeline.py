@@ -190,3 +190,23 @@ def test_the_branch_is_reminded_of_overdue_steps_and_of_dues_six_months_behind(w
     assert mine["recruitment"].url == reverse("recruitment:file", args=[c.pk])
     assert "1 名党员连续6个月以上未交党费" in mine["dues"].title
     assert not [r for r in reminders_for(world.users.outsider, today) if r.kind in ("recruitment", "dues")]
+
+
+def test_a_steps_material_is_uploaded_checked_and_downloaded_in_scope(world, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    c = services.start(organization=world.orgs.a1, name="吴十", id_number=next_id_number(D(1994, 8, 8), "M"),
+                       applied_on=D(2026, 1, 5), by=world.users.secretary)
+    client = login(world.users.secretary)
+    url = reverse("recruitment:file", args=[c.pk])
+    bad = client.post(url, {"step": "talk", "done_on": "2026-01-20",
+                            "attachment": SimpleUploadedFile("谈话记录.pdf", b"MZ\x90\x00 not a pdf")})
+    assert bad.status_code == 200 and bad.context["form"].errors["attachment"] and c.steps.count() == 1
+    client.post(url, {"step": "talk", "done_on": "2026-01-20",
+                      "attachment": SimpleUploadedFile("谈话记录.pdf", b"%PDF-1.7 talk")})
+    talk = c.steps.get(step="talk")
+    download = reverse("recruitment:attachment", args=[talk.pk])
+    assert download in client.get(url).content.decode()
+    assert b"".join(client.get(download).streaming_content) == b"%PDF-1.7 talk"
+    assert login(world.users.outsider).get(download).status_code == 404
