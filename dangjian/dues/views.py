@@ -194,14 +194,9 @@ LEDGER_LIMIT = 3000
 
 @login_required
 def ledger(request, org_pk):
-    """党费收缴登记 (RULES.md: one of the ledgers an inspection asks for) for a year, as Excel: each member's base and
-    the amount paid month by month, the one-off voluntary payments apart. An export: the export grant."""
-    import io
-    from urllib.parse import quote
-
-    from openpyxl import Workbook
-
-    from dangjian.core.xlsx import text_row
+    """党费收缴登记 (RULES.md: one of the ledgers an inspection asks for) for a year, in Excel or Word (?format=docx):
+    each member's base and the amount paid month by month, the one-off voluntary payments apart. An export."""
+    from dangjian.core.ledgers import ledger_response
 
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
     if not user_can(request.user, "export", org):
@@ -215,22 +210,16 @@ def ledger(request, org_pk):
     if members.count() > LEDGER_LIMIT:
         messages.error(request, _("该组织党员较多，请按党支部导出党费收缴登记"))
         return redirect(reverse("dues:report", args=[org.pk]))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("党费收缴登记")
-    ws.append(text_row(ws, [f"{org.name} {year}年党费收缴登记"]))
-    ws.append(["姓名", "所在党组织", "交纳类别", "月收入（元）", "每月应交（元）"] + [f"{m}月" for m in range(1, 13)]
-              + ["合计（元）", "一次性自愿交纳（元）"])
+    rows = []
     for m, base, months, voluntary in services.ledger_rows(list(members), year):
         paid = [months.get(i) for i in range(1, 13)]
-        ws.append(text_row(ws, [m.name, m.organization.name, base.get_category_display() if base else "未登记",
-                                float(base.income) if base else None, float(base.monthly[1]) if base else None]
-                           + [float(p) if p is not None else None for p in paid]
-                           + [float(sum(p for p in paid if p is not None)), float(voluntary[0]) or None]))
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{org.name}{year}年党费收缴登记.xlsx')}"
-    return response
+        rows.append([m.name, m.organization.name, base.get_category_display() if base else "未登记",
+                     float(base.income) if base else None, float(base.monthly[1]) if base else None]
+                    + [float(p) if p is not None else None for p in paid]
+                    + [float(sum(p for p in paid if p is not None)), float(voluntary[0]) or None])
+    return ledger_response(f"{org.name}{year}年党费收缴登记", [
+        "姓名", "所在党组织", "交纳类别", "月收入（元）", "每月应交（元）"] + [f"{m}月" for m in range(1, 13)]
+        + ["合计（元）", "一次性自愿交纳（元）"], rows, as_word=request.GET.get("format") == "docx")
 
 
 @login_required

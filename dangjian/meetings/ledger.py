@@ -61,15 +61,9 @@ def ledger_xlsx(org, year, meetings):
 
 
 def ledger_docx(org, year, meetings):
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from dangjian.core.ledgers import word_document
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    style.font.size = Pt(10.5)
+    doc = word_document()
     doc.add_heading(f"{org.name}\n{year}年“三会一课”及组织生活记录", level=1)
     rows = list(ledger_meetings(org, year, meetings))
     if not rows:

@@ -9,5 +9,5 @@ urlpatterns = [
     path("org/<int:org_pk>/new/", views.new, name="new"),
     path("<int:pk>/", views.file, name="file"),
     path("steps/<int:pk>/attachment/", views.attachment, name="attachment"),
-    path("org/<int:org_pk>/register/<str:stage>.xlsx", views.register, name="register"),
+    path("org/<int:org_pk>/register/<str:stage>/", views.register, name="register"),
 ]

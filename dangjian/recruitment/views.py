@@ -103,28 +103,20 @@ REGISTERS = {Stage.APPLICANT: "入党申请人名册", Stage.ACTIVIST: "入党�
 @login_required
 def register(request, org_pk, stage):
     """The registers an inspection asks for (RULES.md "Standardization and ledgers"): 入党申请人, 积极分子 and 发展对象
-    under an organization, as Excel — each person with the dates of their steps so far. An export: the export grant."""
-    import io
-    from urllib.parse import quote
+    under an organization, in Excel or Word (?format=docx) — each person with the dates of their steps so far. An
+    export: the export grant."""
+    from django.http import Http404
 
-    from django.http import Http404, HttpResponse
-    from openpyxl import Workbook
-
-    from dangjian.core.xlsx import text_row
+    from dangjian.core.ledgers import ledger_response
     from dangjian.members import idcard
 
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
     if stage not in REGISTERS or not user_can(request.user, "export", org):
         raise Http404
-    title = REGISTERS[stage]
     people = (Candidate.objects.visible_to(request.user).filter(organization__path__startswith=org.path, stage=stage,
                                                                 stopped_on__isnull=True)
               .select_related("organization").prefetch_related("steps__people").order_by("organization__path", "name"))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    ws.append(text_row(ws, [f"{org.name} {title}"]))
-    ws.append(["姓名", "性别", "出生日期", "工作单位", "所在党支部", "递交申请", "确定积极分子", "确定发展对象",
-               "培养联系人", "入党介绍人"])
+    rows = []
     for c in people:
         steps = {r.step: r for r in c.steps.all()}
 
@@ -135,13 +127,11 @@ def register(request, org_pk, stage):
             return "、".join(sorted(p.name for p in steps[code].people.all())) if code in steps else ""
 
         gender = {"M": "男", "F": "女"}.get(idcard.gender_of(c.id_number), "")
-        ws.append(text_row(ws, [c.name, gender, c.birth_date, c.unit, c.organization.name, on("application"),
-                                on("activist"), on("prospect"), names("mentors"), names("sponsors")]))
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{org.name}{title}.xlsx')}"
-    return response
+        rows.append([c.name, gender, c.birth_date, c.unit, c.organization.name, on("application"), on("activist"),
+                     on("prospect"), names("mentors"), names("sponsors")])
+    return ledger_response(f"{org.name}{REGISTERS[stage]}", [
+        "姓名", "性别", "出生日期", "工作单位", "所在党支部", "递交申请", "确定积极分子", "确定发展对象", "培养联系人",
+        "入党介绍人"], rows, as_word=request.GET.get("format") == "docx")
 
 
 @login_required

@@ -203,6 +203,12 @@ def test_a_voluntary_payment_stands_apart_and_the_year_ledger_lists_the_months_p
     assert mine[2] == "在职（月薪）" and mine[4] == 76.5 and mine[4 + THIS_MONTH.month] == 76.5
     assert mine[17] == 76.5 and mine[18] == 2000
     assert {r[0] for r in rows} == {m.name for m in world.members.a1}
+    from docx import Document
+
+    word = client.get(reverse("dues:ledger", args=[world.orgs.a1.pk]), {"year": THIS_MONTH.year, "format": "docx"})
+    table = Document(io.BytesIO(word.content)).tables[0]
+    cells = next(r.cells for r in table.rows if r.cells[0].text == me.name)
+    assert cells[2].text == "在职（月薪）" and cells[4].text == "76.5" and cells[18].text == "2000"
     assert login(world.users.member).get(reverse("dues:ledger", args=[world.orgs.a1.pk])).status_code == 404
 
 

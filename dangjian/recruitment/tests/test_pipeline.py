@@ -156,6 +156,12 @@ def test_the_registers_list_each_stage_with_its_dates_and_are_an_export(world, l
     assert len(rows) == 1 and rows[0][0] == "周七" and rows[0][4] == "第一党支部"
     assert rows[0][5].date() == D(2025, 1, 6) and rows[0][6].date() == D(2025, 7, 7)
     assert set(rows[0][8].split("、")) == {m.name for m in world.members.a1[:2]}
+    from docx import Document
+
+    word = login(world.users.group_admin).get(url, {"format": "docx"})
+    table = Document(io.BytesIO(word.content)).tables[0]
+    assert [c.text for c in table.rows[1].cells][:7] == ["周七", "男", "1992-02-02", "", "第一党支部", "2025-01-06",
+                                                        "2025-07-07"]
     assert login(world.users.member).get(url).status_code == 404
     assert login(world.users.group_admin).get(reverse("recruitment:register", args=[world.orgs.a.pk, "full"])).status_code == 404
 
