@@ -98,6 +98,23 @@ def record(*, candidate, code, data, by, today=None):
     return row
 
 
+def stop(*, candidate, on, reason, by):
+    """终止发展: the branch ends a person's candidacy (withdrawn, not admitted, moved away…) with a date and a reason;
+    the file and its steps stay on record. A 预备党员 is not stopped here: that is the roster's 取消预备党员资格."""
+    if not user_can(by, CHANGE, candidate.organization):
+        raise PermissionDenied
+    errors = {}
+    if candidate.member_id:
+        errors["reason"] = _("已接收为预备党员，请在党员档案中办理")
+    if not (reason or "").strip():
+        errors["reason"] = _("请写明终止原因")
+    if on is None or on > timezone.localdate():
+        errors["on"] = _("日期不能为空或晚于今天")
+    if errors:
+        raise ValidationError(errors)
+    Candidate.objects.filter(pk=candidate.pk).update(stopped_on=on, stop_reason=reason.strip()[:200])
+
+
 def _admit(candidate, row):
     """支部大会 admitted the candidate: the roster gains a 预备党员 whose 入党日期 is the meeting's date."""
     number = candidate.id_number

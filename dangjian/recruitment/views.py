@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.views.decorators.http import require_POST
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
@@ -142,3 +144,24 @@ def attachment(request, pk):
     from .models import StepRecord
 
     return serve_upload(get_object_or_404(StepRecord.objects.visible_to(request.user), pk=pk).attachment)
+
+
+@login_required
+@require_POST
+def stop(request, pk):
+    """终止发展, with a date and a reason (the file stays)."""
+    import datetime
+
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    try:
+        on = datetime.date.fromisoformat(request.POST.get("on", ""))
+    except ValueError:
+        on = None
+    try:
+        services.stop(candidate=candidate, on=on, reason=request.POST.get("reason", ""), by=request.user)
+        messages.success(request, _("已终止发展：%(n)s") % {"n": candidate.name})
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    return redirect("recruitment:file", candidate.pk)

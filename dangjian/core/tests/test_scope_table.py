@@ -114,6 +114,7 @@ SCOPE_TABLE = {
     ("recruitment:new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("recruitment:file", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_FOUND, NOT_FOUND),
     ("recruitment:attachment", "pk"): (lambda o: {"pk": o.candidate_step.pk}, NOT_FOUND, NOT_FOUND),
+    ("recruitment:stop", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_ALLOWED, NOT_FOUND),
     ("candidate-detail", "pk"): (lambda o: {"pk": o.candidate.pk}, NOT_FOUND, NOT_ALLOWED),
     ("candidate-detail", "format,pk"): (lambda o: {"pk": o.candidate.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("recruitment:register", "org_pk,stage"): (lambda o: {"org_pk": o.a2.pk, "stage": "applicant"}, NOT_FOUND, NOT_FOUND),

@@ -216,3 +216,24 @@ def test_a_steps_material_is_uploaded_checked_and_downloaded_in_scope(world, log
     assert download in client.get(url).content.decode()
     assert b"".join(client.get(download).streaming_content) == b"%PDF-1.7 talk"
     assert login(world.users.outsider).get(download).status_code == 404
+
+
+def test_the_branch_ends_a_candidacy_with_a_reason_and_the_file_stays(world, login):
+    c = services.start(organization=world.orgs.a1, name="郑十一", id_number=next_id_number(D(1990, 9, 9), "F"),
+                       applied_on=D(2026, 3, 2), by=world.users.secretary)
+    client = login(world.users.secretary)
+    url = reverse("recruitment:stop", args=[c.pk])
+    client.post(url, {"on": "2026-06-01", "reason": ""})
+    c.refresh_from_db()
+    assert c.stopped_on is None  # a reason is required
+    client.post(url, {"on": "2026-06-01", "reason": "本人申请撤回"})
+    c.refresh_from_db()
+    assert c.stopped_on == D(2026, 6, 1) and c.steps.count() == 1
+    assert "终止发展：本人申请撤回" in client.get(reverse("recruitment:file", args=[c.pk])).content.decode()
+    assert c not in [p for p, _d, _o in client.get(reverse("recruitment:board", args=[world.orgs.a1.pk])).context["people"]]
+    with pytest.raises(ValidationError):
+        services.record(candidate=c, code="talk", data={"done_on": D(2026, 3, 20)}, by=world.users.secretary)
+    # the same person may apply again later: the in-progress uniqueness leaves a stopped file alone
+    again = services.start(organization=world.orgs.a1, name="郑十一", id_number=c.id_number, applied_on=D(2026, 9, 1),
+                           by=world.users.secretary)
+    assert again.pk != c.pk
