@@ -16,18 +16,17 @@ from dangjian.members.models import Member
 from dangjian.members.roster import CellError, cell_text, parse_date
 
 from . import services
-from .rates import DuesCategory, check_income, fen
+from .rates import DuesCategory, category_names, category_of, check_income, fen
 
 HEADERS = ["身份证号", "姓名", "交纳类别", "月收入（元）", "起始月份"]
 MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y年%m月", "%Y.%m")
 
 
 def _category(text):
-    for code, label in DuesCategory.choices:
-        if text in (code, str(label), str(label).split("（")[0]):
-            return code
-    raise CellError(_("交纳类别“%(v)s”无效，可选：%(c)s") % {
-        "v": text, "c": "、".join(str(label) for _c, label in DuesCategory.choices)})
+    category = category_of(text)
+    if category is None:
+        raise CellError(_("交纳类别“%(v)s”无效，可选：%(c)s") % {"v": text, "c": category_names()})
+    return category.value
 
 
 def _income(value):

@@ -62,6 +62,20 @@ def monthly(category, income):
     return Decimal(rate) / 1000, (Decimal((income_fen * rate + 500) // 1000) / 100).quantize(FEN)
 
 
+def category_of(text):
+    """A category from its code or its Chinese name, with or without the part in brackets (在职 / 在职（月薪）); None
+    when it is none of them. The API and the sheet imports read categories the same way."""
+    text = (text or "").strip()
+    for code, label in DuesCategory.choices:
+        if text in (code, str(label), str(label).split("（")[0]):
+            return DuesCategory(code)
+    return None
+
+
+def category_names():
+    return "、".join(str(label) for _c, label in DuesCategory.choices)
+
+
 def check_income(category, income):
     """An error in Chinese for a declared base that cannot be right, else None."""
     if income is None:

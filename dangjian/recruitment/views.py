@@ -42,8 +42,8 @@ def board(request, org_pk):
     rollup = [(children[p], [counts[p].get(s, 0) for s in Stage.values]) for p in sorted(counts) if p in children]
     people = []
     if org.kind == OrgKind.BRANCH or candidates.count() <= 300:
-        for c in candidates.select_related("organization").order_by("stage", "name"):
-            dues = services.next_due(c, services.done_of(c))
+        for c in candidates.select_related("organization").prefetch_related("steps").order_by("stage", "name"):
+            dues = services.next_due(c, services.done_of_prefetched(c))
             people.append((c, dues, any(d.overdue for d in dues)))
     return render(request, "recruitment/board.html", {
         "org": org, "stages": Stage.choices, "rollup": rollup,

@@ -10,19 +10,16 @@ from rest_framework.views import APIView
 
 from dangjian.api.base import ScopedReadOnlyViewSet
 from dangjian.dues.models import Payment
-from dangjian.dues.rates import DuesCategory, check_income, monthly
+from dangjian.dues.rates import category_names, category_of, check_income, monthly
 
 from .serializers import CalculationSerializer, PaymentSerializer
 
 
 def category_from(text):
-    """A category by its code or its Chinese name (with or without the part in brackets: 在职 / 在职（月薪）)."""
-    text = (text or "").strip()
-    for code, label in DuesCategory.choices:
-        if text in (code, str(label), str(label).split("（")[0]):
-            return DuesCategory(code)
-    raise exceptions.ValidationError({"category": [_("交纳类别无效，可选：%(c)s") % {
-        "c": "、".join(str(label) for _c, label in DuesCategory.choices)}]})
+    category = category_of(text)
+    if category is None:
+        raise exceptions.ValidationError({"category": [_("交纳类别无效，可选：%(c)s") % {"c": category_names()}]})
+    return category
 
 
 class DuesCalculatorView(APIView):
