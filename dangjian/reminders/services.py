@@ -50,6 +50,13 @@ class Facts:
         self.orgs = {o.path: o for o in Organization.objects.filter(path__in=held)} if held else {}
         branches = [o for o in self.orgs.values() if o.kind == OrgKind.BRANCH]
         ids = [o.pk for o in branches]
+        # the 党委 admins' roll-ups (approvals they owe, dues flags below them) read every branch under their grants
+        admin_paths = {path for u in self.users for role, path in u._dangjian_grant_cache["grants"] if role == ORG_ADMIN}
+        below = Q(pk__in=ids)
+        for path in admin_paths:
+            below |= Q(path__startswith=path)
+        under = list(Organization.objects.filter(below, kind=OrgKind.BRANCH).values_list("pk", flat=True)) \
+            if admin_paths else ids
         # one user alone (the inbox) reads only what lies under their grants; the daily job reads everything once
         within = self._within() if len(self.users) == 1 else Q()
         self.terms = index_by_path(Committee.objects.current().filter(within, due_on__lte=add_months(today, 6))
@@ -62,8 +69,10 @@ class Facts:
         self.inactive = self._names(inactive_members_in(ids, today))
         self.birthdays = self._names(Member.objects.on_roll().filter(
             organization__in=ids, joined_on__month=today.month, joined_on__year__lt=today.year))
-        self.pipeline = self._pipeline(ids, today)
-        self.dues_flagged = self._dues_flagged(ids, today)
+        self.pipeline = self._pipeline(under, today)
+        self.dues_flagged = self._dues_flagged(under, today)
+        self.paths = dict(Organization.objects.filter(pk__in=list(self.dues_flagged)).values_list("pk", "path")) \
+            if admin_paths else {}
         self.own = {m.user_id: m for m in Member.objects.filter(
             user__in=[u.pk for u in self.users], ended_on__isnull=True, joined_on__month=today.month,
             joined_on__year__lt=today.year).only("user_id", "joined_on")}
@@ -78,7 +87,7 @@ class Facts:
         out = {}
         soon = today + datetime.timedelta(days=14)
         candidates = (Candidate.objects.filter(organization__in=branch_ids, stopped_on__isnull=True)
-                      .exclude(stage="full").prefetch_related("steps", "organization"))
+                      .exclude(stage="full").select_related("organization").prefetch_related("steps"))
         for c in candidates:
             for due in next_due(c, done_of_prefetched(c)):
                 if due.on is not None and not due.earliest and due.on <= soon:
@@ -126,6 +135,7 @@ class Facts:
             out += self.term_reminders(user) + self.probation_reminders(user)
             out += self.meeting_reminders(user, branches, admin_orgs) + self.inactive_reminders(user, branches, admin_orgs)
             out += self.recruitment_reminders(user, branches) + self.dues_reminders(user, branches)
+            out += self.approval_reminders(user, admin_orgs) + self.dues_rollup_reminders(user, admin_orgs)
         return out
 
     def recruitment_reminders(self, user, branches):
@@ -148,6 +158,37 @@ class Facts:
                 out.append(_r(user, Kind.DUES, f"dues:{org.pk}:{today:%Y-%m}",
                               _("%(o)s有 %(n)d 名党员连续6个月以上未交党费，请了解情况") % {"o": org.name, "n": n},
                               url=reverse("dues:month", args=[org.pk]), level="warning"))
+        return out
+
+    def approval_reminders(self, user, admin_orgs):
+        """The 党委's own time limits in 发展党员 (细则 arts. 25, 33): approving an admission or a conversion within
+        three months of the 支部大会 — for the admins of the organizations above the branch, who decide them."""
+        out, seen = [], set()
+        for org in admin_orgs:
+            for branch_id, entries in self.pipeline.items():
+                for c, due in entries:
+                    if (due.step.code not in ("approval", "conversion_approval") or c.pk in seen
+                            or not c.organization.path.startswith(org.path) or c.organization_id == org.pk):
+                        continue
+                    seen.add(c.pk)
+                    late = due.on < self.today
+                    title = (_("%(b)s %(n)s：%(s)s应在 %(d)s 前完成，已逾期") if late
+                             else _("%(b)s %(n)s：%(s)s应在 %(d)s 前完成")) % {
+                        "b": c.organization.name, "n": c.name, "s": due.step.title, "d": due.on}
+                    out.append(_r(user, Kind.RECRUITMENT, f"approval:{c.pk}:{due.step.code}:{due.on}", title, due.on,
+                                  reverse("recruitment:file", args=[c.pk]), "warning" if late else "info"))
+        return out
+
+    def dues_rollup_reminders(self, user, admin_orgs):
+        """The 6-month 党费 flags below a 党委, one count a month (the branch handles each member; RULES.md)."""
+        out, today = [], self.today
+        for org in admin_orgs:
+            counts = [n for pk, n in self.dues_flagged.items() if self.paths.get(pk, "").startswith(org.path)]
+            if counts:
+                out.append(_r(user, Kind.DUES, f"dues:admin:{org.pk}:{today:%Y-%m}",
+                              _("%(o)s下有 %(n)d 名党员连续6个月以上未交党费（涉及 %(b)d 个支部），请督促所在支部了解情况")
+                              % {"o": org.name, "n": sum(counts), "b": len(counts)},
+                              url=reverse("dues:report", args=[org.pk]), level="warning"))
         return out
 
     def term_reminders(self, user):

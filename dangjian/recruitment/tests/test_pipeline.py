@@ -237,3 +237,30 @@ def test_the_branch_ends_a_candidacy_with_a_reason_and_the_file_stays(world, log
     again = services.start(organization=world.orgs.a1, name="郑十一", id_number=c.id_number, applied_on=D(2026, 9, 1),
                            by=world.users.secretary)
     assert again.pk != c.pk
+
+
+def test_the_party_committee_above_is_reminded_of_the_approvals_it_owes_and_of_dues_flags_below(world):
+    """细则: the 党委 approves an admission within three months of the 支部大会 — its admins are told, not only the
+    branch; the 6-month 党费 flags reach them as one count per month; another subtree's admin hears nothing."""
+    from django.utils import timezone
+
+    from dangjian.dues import services as dues
+    from dangjian.recruitment.models import StepRecord
+    from dangjian.reminders.services import reminders_for
+
+    today = timezone.localdate()
+    c = services.start(organization=world.orgs.a1, name="冯十二", id_number=next_id_number(D(1990, 5, 5), "M"),
+                       applied_on=today - datetime.timedelta(days=900), by=world.users.secretary)
+    for code in ["talk", "activist", "mentors", "prospect", "sponsors", "vetting", "training", "committee_review",
+                 "publicity", "pre_review", "volunteer_form"]:
+        StepRecord.objects.create(candidate=c, step=code, done_on=today - datetime.timedelta(days=200))
+    StepRecord.objects.create(candidate=c, step="admission", done_on=today - datetime.timedelta(days=100))
+    Candidate.objects.filter(pk=c.pk).update(stage="probationary")
+    dues.declare_base(member=world.members.a1[1], starts_on=dues.add_months(today.replace(day=1), -8),
+                      category="student", income=Decimal(0), by=world.users.group_admin)
+    mine = [r for r in reminders_for(world.users.group_admin, today) if r.kind in ("recruitment", "dues")]
+    approval = [r for r in mine if r.key.startswith("approval:")]
+    assert len(approval) == 1 and "第一党支部 冯十二：上级党委审批应在" in approval[0].title and "已逾期" in approval[0].title
+    assert [r.title for r in mine if r.key.startswith("dues:admin:")] == [
+        f"{world.orgs.group.name}下有 1 名党员连续6个月以上未交党费（涉及 1 个支部），请督促所在支部了解情况"]
+    assert not [r for r in reminders_for(world.users.outsider, today) if r.kind in ("recruitment", "dues")]
