@@ -17,6 +17,8 @@ urlpatterns = [
     path("points/", include("dangjian.points.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
+    path("rooms/", include("dangjian.rooms.urls")),
+    path("brands/", include("dangjian.brands.urls")),
     path("jobs/", include("dangjian.core.urls")),
 ]
 handler500 = "dangjian.core.views.server_error"

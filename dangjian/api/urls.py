@@ -4,12 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from dangjian.brands.api.views import BrandViewSet, MilestoneViewSet, ProjectViewSet
 from dangjian.dues.api.views import DuesCalculatorView, PaymentViewSet
 from dangjian.meetings.api.views import MeetingViewSet
 from dangjian.members.api.views import MemberViewSet
 from dangjian.orgs.api.views import OrganizationViewSet
 from dangjian.points.api.views import PointRuleViewSet, PointsViewSet, StarScaleViewSet
 from dangjian.recruitment.api.views import CandidateViewSet
+from dangjian.rooms.api.views import RoomViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrganizationViewSet, basename="org")
@@ -20,6 +22,10 @@ router.register("point-rules", PointRuleViewSet, basename="point-rule")
 router.register("star-scales", StarScaleViewSet, basename="star-scale")
 router.register("dues-payments", PaymentViewSet, basename="dues-payment")
 router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("rooms", RoomViewSet, basename="room")
+router.register("brands", BrandViewSet, basename="brand")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("milestones", MilestoneViewSet, basename="milestone")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

@@ -133,6 +133,9 @@ def load_demo(*, seed=2026, stdout=None):
         from .dues_demo import load_dues
 
         load_dues(rng, today)
+        from .brands_demo import load_brands
+
+        load_brands(today)
     analyze()
     return accounts
 

@@ -19,7 +19,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["status", "topic", "held_on", "starts_at", "place", "host", "recorder", "lecturer_member", "lecturer",
+        fields = ["status", "topic", "held_on", "starts_at", "room", "place", "host", "recorder", "lecturer_member", "lecturer",
                   "secretary_lectured", "minutes"]
         widgets = {"held_on": DateInput(), "starts_at": TimeInput(), "minutes": forms.Textarea(attrs={"rows": 6})}
 
@@ -32,6 +32,11 @@ class MeetingForm(forms.ModelForm):
         self.fields["lecturer_member"].queryset = people
         self.fields["lecturer_member"].help_text = _("本组织党员授课时选择（计入其“讲授党课”积分）；外请授课人填在下一栏")
         self.fields["host"].empty_label = self.fields["recorder"].empty_label = _("请选择")
+        from dangjian.rooms.models import Room
+
+        self.fields["room"].queryset = Room.objects.usable_by(org).order_by("name")
+        self.fields["room"].empty_label = _("（其他地点）")
+        self.fields["room"].help_text = _("本组织及上级的阵地、与本组织共用的阵地；在其他地点召开时填写下一栏")
         self.fields["lecturer_member"].empty_label = _("（外请或未记录）")
         if kind != MeetingKind.LECTURE:
             del self.fields["lecturer"]
@@ -59,6 +64,8 @@ class MeetingForm(forms.ModelForm):
         self.instance.kind = self.kind
         if cleaned.get("lecturer_member") and not cleaned.get("lecturer"):
             cleaned["lecturer"] = cleaned["lecturer_member"].name  # the record names who taught it either way
+        if cleaned.get("room") and not (cleaned.get("place") or "").strip():
+            cleaned["place"] = cleaned["room"].name  # the ledger prints the place
         if "change_reason" in cleaned:
             self.instance.change_reason = cleaned["change_reason"]
         return cleaned

@@ -67,6 +67,8 @@ class Meeting(models.Model):
     held_on = models.DateField(_("日期"), db_index=True)
     starts_at = models.TimeField(_("开始时间"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=120, blank=True)
+    room = models.ForeignKey("rooms.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
+                             verbose_name=_("党建阵地"))
     host = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+", verbose_name=_("主持人"))
     recorder = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,

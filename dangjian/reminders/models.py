@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     INACTIVE = "inactive", _("长期未参加组织生活")
     RECRUITMENT = "recruitment", _("发展党员")
     DUES = "dues", _("党费")
+    BRANDS = "brands", _("品牌与项目")
 
 
 class ReminderQuerySet(models.QuerySet):

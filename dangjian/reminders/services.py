@@ -71,6 +71,9 @@ class Facts:
             organization__in=ids, joined_on__month=today.month, joined_on__year__lt=today.year))
         self.pipeline = self._pipeline(under, today)
         self.dues_flagged = self._dues_flagged(under, today)
+        from dangjian.brands.reminders import facts as brand_facts
+
+        self.brand_facts = brand_facts(ids, today)
         self.paths = dict(Organization.objects.filter(pk__in=list(self.dues_flagged)).values_list("pk", "path")) \
             if admin_paths else {}
         self.own = {m.user_id: m for m in Member.objects.filter(
@@ -135,6 +138,8 @@ class Facts:
             out += self.term_reminders(user) + self.probation_reminders(user)
             out += self.meeting_reminders(user, branches, admin_orgs) + self.inactive_reminders(user, branches, admin_orgs)
             out += self.recruitment_reminders(user, branches) + self.dues_reminders(user, branches)
+            out += [_r(user, Kind.BRANDS, key, title, due, url, level) for org in branches
+                    for key, title, due, url, level in self.brand_facts.get(org.pk, [])]
             out += self.approval_reminders(user, admin_orgs) + self.dues_rollup_reminders(user, admin_orgs)
         return out
 

@@ -38,7 +38,7 @@ NO_OBJECT = {
     "org-list", "member-list", "meeting-list",
     "points:index", "points:me", "points-list", "point-rule-list", "star-scale-list",
     "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list", "recruitment:index",
-    "candidate-list",
+    "candidate-list", "rooms:index", "brands:index", "room-list", "brand-list", "project-list", "milestone-list",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -147,6 +147,42 @@ SCOPE_TABLE = {
     # the 党费 imports name no object: each row's member is looked up within the importer's scope (dues.importer)
     ("dues:import", "what"): None, ("dues:import_template", "what"): None,
     ("api-root", "format"): None,
+    ("rooms:list", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("rooms:create", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("rooms:detail", "pk"): (lambda o: {"pk": o.room.pk}, NOT_FOUND, NOT_FOUND),
+    ("rooms:edit", "pk"): (lambda o: {"pk": o.room.pk}, NOT_FOUND, NOT_FOUND),
+    ("rooms:inspect", "pk"): (lambda o: {"pk": o.room.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("rooms:upload_photo", "pk"): (lambda o: {"pk": o.room.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("rooms:photo", "pk"): (lambda o: {"pk": o.room_photo.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:portfolio", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:export", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:declare", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:campaign_new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:project_new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:brand", "pk"): (lambda o: {"pk": o.brand.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:brand_edit", "pk"): (lambda o: {"pk": o.brand.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:decide", "pk"): (lambda o: {"pk": o.brand.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("brands:brand_evidence", "pk"): (lambda o: {"pk": o.brand.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("brands:evidence_file", "pk"): (lambda o: {"pk": o.brand_evidence.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:campaign", "pk"): (lambda o: {"pk": o.campaign.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:project", "pk"): (lambda o: {"pk": o.project.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:project_edit", "pk"): (lambda o: {"pk": o.project.pk}, NOT_FOUND, NOT_FOUND),
+    ("brands:milestone_add", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("brands:milestone_done", "pk"): (lambda o: {"pk": o.milestone.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("brands:update_add", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("brands:project_evidence", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("brands:project_move", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("brands:project_review", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("room-detail", "pk"): (lambda o: {"pk": o.room.pk}, NOT_FOUND, NOT_FOUND),
+    ("room-detail", "format,pk"): (lambda o: {"pk": o.room.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
+    ("brand-detail", "pk"): (lambda o: {"pk": o.brand.pk}, NOT_FOUND, NOT_FOUND),
+    ("brand-detail", "format,pk"): (lambda o: {"pk": o.brand.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
+    ("project-detail", "pk"): (lambda o: {"pk": o.project.pk}, NOT_FOUND, NOT_FOUND),
+    ("project-detail", "format,pk"): (lambda o: {"pk": o.project.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
+    ("milestone-detail", "pk"): (lambda o: {"pk": o.milestone.pk}, NOT_FOUND, NOT_FOUND),
+    ("milestone-detail", "format,pk"): (lambda o: {"pk": o.milestone.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
+    ("room-list", "format"): None, ("brand-list", "format"): None, ("project-list", "format"): None,
+    ("milestone-list", "format"): None,
 }
 
 
@@ -255,7 +291,24 @@ def a2_objects(world, settings, tmp_path):
                              result={"rows": 3, "filename": "a2.xlsx"})
     job.output.save("a2-roster.xlsx", ContentFile(b"PK a2 roster"))
     token = checkin_link(Req(), meeting).split("/checkin/", 1)[1].rstrip("/")
+    from dangjian.brands.models import Brand, Campaign, Evidence, Milestone, Project, Theme
+    from dangjian.rooms.models import Photo as RoomPhoto
+    from dangjian.rooms.models import Room
+
+    room = Room.objects.create(organization=a2, name="A2活动室")
+    room_photo = RoomPhoto.objects.create(room=room, file=ContentFile(b"\xff\xd8\xff\xe0", name="r.jpg"), name="r.jpg")
+    campaign = Campaign.objects.create(organization=a2, name="A2创建活动", starts_on=today.replace(month=1, day=1),
+                                       declare_by=today, accept_by=today, ends_on=today)
+    brand = Brand.objects.create(organization=a2, name="A2品牌", connotation="A2绝密议题", theme=Theme.objects.first(),
+                                 declared_on=today)
+    brand_evidence = Evidence.objects.create(brand=brand, title="A2佐证", on=today,
+                                             file=ContentFile(b"%PDF-1.4 ev", name="ev.pdf"))
+    project = Project.objects.create(organization=a2, year=today.year, title="A2项目", problem="A2绝密议题", goal="目标",
+                                     started_on=today)
+    milestone = Milestone.objects.create(project=project, title="A2节点", due_on=today)
     return SimpleNamespace(
+        room=room, room_photo=room_photo, campaign=campaign, brand=brand, brand_evidence=brand_evidence,
+        project=project, milestone=milestone,
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
         rule=Rule.objects.filter(organization__isnull=True).first(), external=external, agreement=agreement,
         party=agreement.parties.get(organization=a2), output=output, photo=photo, grant=a2_grant, year=today.year,
@@ -270,6 +323,7 @@ def database_state():
 
     models = [m for m in apps.get_models() if m._meta.app_label in {
         "orgs", "members", "accounts", "meetings", "cobuilding", "points", "dues", "recruitment", "reminders", "auditlog",
+        "rooms", "brands",
         "auth", "authtoken"}]
     return {m._meta.label: serializers.serialize("json", m._base_manager.order_by("pk")) for m in models}
 
