@@ -20,6 +20,9 @@ from dangjian.orgs.models import OrgKind
 
 @pytest.fixture
 def world(db):
+    from dangjian.brands.models import Theme
+
+    Theme.ensure_defaults()  # data-migration rows are gone after a transactional (browser) test flushed the database
     group = make_org("示范集团党委", code="G")
     a = make_org("神渭管运公司党委", parent=group, kind=OrgKind.COMMITTEE, code="A")
     b = make_org("渭化公司党委", parent=group, kind=OrgKind.COMMITTEE, code="B")

@@ -37,6 +37,11 @@ class BrandForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from dangjian.cobuilding.models import Agreement
 
+        from .models import Theme
+
+        if not Theme.objects.exists():
+            Theme.ensure_defaults()
+
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user).filter(
             organization__path__in=[owner.path[:i] for i in range(4, len(owner.path) + 1, 4)])
         self.fields["campaign"].empty_label = _("（不属于创建活动）")

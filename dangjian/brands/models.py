@@ -27,6 +27,12 @@ class Theme(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def ensure_defaults(cls):
+        """The default themes (the data migration's; again after a test database was flushed)."""
+        for i, name in enumerate(DEFAULT_THEMES, 1):
+            cls.objects.get_or_create(name=name, defaults={"order": i})
+
 
 class CampaignQuerySet(ScopedQuerySet):
     def visible_to(self, user, action="view"):

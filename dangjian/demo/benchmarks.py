@@ -172,6 +172,7 @@ def run(members, *, log=print, load=True):
     figures += points_figures(root, prefix)
     figures += dues_figures(root, prefix)
     figures += recruitment_figures(root, prefix)
+    figures += brands_figures(root, prefix)
     figures.append(reminder_figure(prefix))
     if load and prefix == "postgresql":  # the issue's load targets are for PostgreSQL through gunicorn
         figures += load_figures(root, prefix)
@@ -542,6 +543,46 @@ def recruitment_figures(root, prefix):
     client.force_login(get_user_model().objects.get(username="bench_admin"))
     return [Figure(f"{prefix}.recruitment_board_root",
                    page_time(client, reverse("recruitment:board", args=[root.pk]), {}), "ms", 300)]
+
+
+def brands_figures(root, prefix):
+    """三张名片 at scale (issue 11): a brand and a project (with two milestones, one overdue) for every branch of the
+    group — 5,000 each, written set-based once — and the group root's portfolio page."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from dangjian.brands.models import Brand, Theme
+    from dangjian.brands.portfolio import build
+    from dangjian.brands.models import Project
+
+    today = timezone.localdate()
+    if not Brand.objects.filter(organization__path__startswith=root.path).exists():
+        Theme.ensure_defaults()
+        themes = list(Theme.objects.values_list("pk", flat=True))
+        branches = "FROM orgs_organization o WHERE o.kind = 'branch' AND o.path LIKE %s"
+        stage = "CASE o.id %% 5 WHEN 0 THEN 'declared' WHEN 1 THEN 'cultivating' WHEN 2 THEN 'accepted' " \
+                "WHEN 3 THEN 'named' ELSE 'cultivating' END"
+        with connection.cursor() as c:
+            c.execute("INSERT INTO brands_brand (organization_id, name, slogan, connotation, theme_id, measures, stage, "
+                      f"declared_on, version) SELECT o.id, '品牌' || CAST(o.id AS TEXT), '', '内涵', "
+                      f"CASE o.id %% 3 WHEN 0 THEN {themes[0]} WHEN 1 THEN {themes[1]} ELSE {themes[2]} END, '', {stage}, "
+                      f"%s, 1 {branches}", [today - datetime.timedelta(days=200), root.path + "%"])
+            c.execute("INSERT INTO brands_project (organization_id, year, kind, title, problem, goal, measures, status, "
+                      f"started_on, version) SELECT o.id, %s, CASE WHEN o.id %% 7 = 0 THEN 'breakthrough' ELSE 'branch' END, "
+                      f"'项目' || CAST(o.id AS TEXT), '问题', '目标', '', 'running', %s, 1 {branches} AND o.id %% 50 <> 0",
+                      [today.year, datetime.date(today.year, 1, 10), root.path + "%"])
+            for title, due in (("年中推进", today - datetime.timedelta(days=3)), ("年终总结", today + datetime.timedelta(days=30))):
+                c.execute("INSERT INTO brands_milestone (project_id, title, due_on, note) SELECT p.id, %s, %s, '' "
+                          "FROM brands_project p JOIN orgs_organization o ON o.id = p.organization_id WHERE o.path LIKE %s",
+                          [title, due, root.path + "%"])
+            c.execute("ANALYZE")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench_admin"))
+    return [Figure(f"{prefix}.brands_portfolio_root", page_time(client, reverse("brands:portfolio", args=[root.pk]), {}),
+                   "ms", 300),
+            Figure(f"{prefix}.brands_portfolio_figures_root",
+                   median_ms(lambda: build(root, Brand.objects.all(), Project.objects.all(), today.year, today)), "ms", 300)]
 
 
 def dues_bench_data(root, month):

@@ -50,13 +50,7 @@ class Facts:
         self.orgs = {o.path: o for o in Organization.objects.filter(path__in=held)} if held else {}
         branches = [o for o in self.orgs.values() if o.kind == OrgKind.BRANCH]
         ids = [o.pk for o in branches]
-        # the 党委 admins' roll-ups (approvals they owe, dues flags below them) read every branch under their grants
         admin_paths = {path for u in self.users for role, path in u._dangjian_grant_cache["grants"] if role == ORG_ADMIN}
-        below = Q(pk__in=ids)
-        for path in admin_paths:
-            below |= Q(path__startswith=path)
-        under = list(Organization.objects.filter(below, kind=OrgKind.BRANCH).values_list("pk", flat=True)) \
-            if admin_paths else ids
         # one user alone (the inbox) reads only what lies under their grants; the daily job reads everything once
         within = self._within() if len(self.users) == 1 else Q()
         self.terms = index_by_path(Committee.objects.current().filter(within, due_on__lte=add_months(today, 6))
@@ -69,13 +63,12 @@ class Facts:
         self.inactive = self._names(inactive_members_in(ids, today))
         self.birthdays = self._names(Member.objects.on_roll().filter(
             organization__in=ids, joined_on__month=today.month, joined_on__year__lt=today.year))
-        self.pipeline = self._pipeline(under, today)
-        self.dues_flagged = self._dues_flagged(under, today)
+        self.pipeline = self._pipeline(ids, today)
+        self.dues_flagged = self._dues_flagged(ids, today)
+        self.approvals = self._approvals(admin_paths, today)
         from dangjian.brands.reminders import facts as brand_facts
 
         self.brand_facts = brand_facts(ids, today)
-        self.paths = dict(Organization.objects.filter(pk__in=list(self.dues_flagged)).values_list("pk", "path")) \
-            if admin_paths else {}
         self.own = {m.user_id: m for m in Member.objects.filter(
             user__in=[u.pk for u in self.users], ended_on__isnull=True, joined_on__month=today.month,
             joined_on__year__lt=today.year).only("user_id", "joined_on")}
@@ -95,6 +88,32 @@ class Facts:
             for due in next_due(c, done_of_prefetched(c)):
                 if due.on is not None and not due.earliest and due.on <= soon:
                     out.setdefault(c.organization_id, []).append((c, due))
+        return out
+
+    @staticmethod
+    def _approvals(paths, today):
+        """[(candidate, Due)] under the 党委 admins' paths whose admission or conversion awaits the 党委's approval —
+        a narrow query (Exists on the steps), not the whole pipeline of every branch below."""
+        from dangjian.recruitment.models import Candidate, StepRecord
+        from dangjian.recruitment.services import done_of_prefetched, next_due
+
+        if not paths:
+            return []
+        under = Q(pk__in=[])
+        for path in paths:
+            under |= Q(organization__path__startswith=path)
+
+        def has(code):
+            return Exists(StepRecord.objects.filter(candidate=OuterRef("pk"), step=code))
+
+        waiting = (has("admission") & ~has("approval")) | (has("conversion") & ~has("conversion_approval"))
+        soon = today + datetime.timedelta(days=14)
+        out = []
+        for c in (Candidate.objects.filter(under, waiting, stopped_on__isnull=True)
+                  .select_related("organization").prefetch_related("steps")):
+            for due in next_due(c, done_of_prefetched(c)):
+                if due.step.code in ("approval", "conversion_approval") and due.on is not None and due.on <= soon:
+                    out.append((c, due))
         return out
 
     @staticmethod
@@ -170,28 +189,28 @@ class Facts:
         three months of the 支部大会 — for the admins of the organizations above the branch, who decide them."""
         out, seen = [], set()
         for org in admin_orgs:
-            for branch_id, entries in self.pipeline.items():
-                for c, due in entries:
-                    if (due.step.code not in ("approval", "conversion_approval") or c.pk in seen
-                            or not c.organization.path.startswith(org.path) or c.organization_id == org.pk):
-                        continue
-                    seen.add(c.pk)
-                    late = due.on < self.today
-                    title = (_("%(b)s %(n)s：%(s)s应在 %(d)s 前完成，已逾期") if late
-                             else _("%(b)s %(n)s：%(s)s应在 %(d)s 前完成")) % {
-                        "b": c.organization.name, "n": c.name, "s": due.step.title, "d": due.on}
-                    out.append(_r(user, Kind.RECRUITMENT, f"approval:{c.pk}:{due.step.code}:{due.on}", title, due.on,
-                                  reverse("recruitment:file", args=[c.pk]), "warning" if late else "info"))
+            for c, due in self.approvals:
+                if c.pk in seen or not c.organization.path.startswith(org.path) or c.organization_id == org.pk:
+                    continue
+                seen.add(c.pk)
+                late = due.on < self.today
+                title = (_("%(b)s %(n)s：%(s)s应在 %(d)s 前完成，已逾期") if late
+                         else _("%(b)s %(n)s：%(s)s应在 %(d)s 前完成")) % {
+                    "b": c.organization.name, "n": c.name, "s": due.step.title, "d": due.on}
+                out.append(_r(user, Kind.RECRUITMENT, f"approval:{c.pk}:{due.step.code}:{due.on}", title, due.on,
+                              reverse("recruitment:file", args=[c.pk]), "warning" if late else "info"))
         return out
 
     def dues_rollup_reminders(self, user, admin_orgs):
         """The 6-month 党费 flags below a 党委, one count a month (the branch handles each member; RULES.md)."""
+        from dangjian.dues.services import rollup
+
         out, today = [], self.today
-        for org in admin_orgs:
-            counts = [n for pk, n in self.dues_flagged.items() if self.paths.get(pk, "").startswith(org.path)]
+        for org in admin_orgs:  # a handful of 党委 admins: the collection roll-up (one grouped statement) for each
+            counts = [r.flagged for r in rollup(org, user, today.replace(day=1)) if r.flagged]
             if counts:
                 out.append(_r(user, Kind.DUES, f"dues:admin:{org.pk}:{today:%Y-%m}",
-                              _("%(o)s下有 %(n)d 名党员连续6个月以上未交党费（涉及 %(b)d 个支部），请督促所在支部了解情况")
+                              _("%(o)s下有 %(n)d 名党员连续6个月以上未交党费（涉及 %(b)d 个下级组织），请督促所在支部了解情况")
                               % {"o": org.name, "n": sum(counts), "b": len(counts)},
                               url=reverse("dues:report", args=[org.pk]), level="warning"))
         return out

@@ -99,11 +99,18 @@ class ChecklistItem(models.Model):
         return self.title
 
     @classmethod
+    def ensure_defaults(cls):
+        """The default 六有 (the data migration's; again if a database was emptied of them)."""
+        cls.objects.bulk_create(cls(order=i, title=t, standard=s, version="六有") for i, (t, s) in enumerate(DEFAULT_CHECKLIST, 1))
+
+    @classmethod
     def for_org(cls, org):
         """The items that apply to `org`: those of its nearest ancestor (or itself) that defines any, else the
         default."""
         from dangjian.core.rulebook import prefixes
 
+        if not cls.objects.filter(organization__isnull=True).exists():
+            cls.ensure_defaults()
         defined = (cls.objects.filter(organization__path__in=prefixes(org.path, org.steplen))
                    .order_by("-organization__depth").values_list("organization_id", flat=True).first())
         return list(cls.objects.filter(organization_id=defined) if defined else cls.objects.filter(organization__isnull=True))

@@ -262,5 +262,5 @@ def test_the_party_committee_above_is_reminded_of_the_approvals_it_owes_and_of_d
     approval = [r for r in mine if r.key.startswith("approval:")]
     assert len(approval) == 1 and "第一党支部 冯十二：上级党委审批应在" in approval[0].title and "已逾期" in approval[0].title
     assert [r.title for r in mine if r.key.startswith("dues:admin:")] == [
-        f"{world.orgs.group.name}下有 1 名党员连续6个月以上未交党费（涉及 1 个支部），请督促所在支部了解情况"]
+        f"{world.orgs.group.name}下有 1 名党员连续6个月以上未交党费（涉及 1 个下级组织），请督促所在支部了解情况"]
     assert not [r for r in reminders_for(world.users.outsider, today) if r.kind in ("recruitment", "dues")]
