@@ -33,8 +33,8 @@ class Portfolio:
         return round(100 * self.branded / self.branches, 1) if self.branches else 0
 
 
-def build(org, brands, projects, year, today, shown=50):
-    """`brands` and `projects` are the caller's scoped querysets (visible_to); the subtree is `org`'s."""
+def build(org, brands, projects, year, today, shown=50, campaigns=None):
+    """`brands`, `projects` and `campaigns` are the caller's scoped querysets (visible_to); the subtree is `org`'s."""
     p = Portfolio(org=org, year=year)
     brands = brands.filter(organization__path__startswith=org.path)
     projects = projects.filter(organization__path__startswith=org.path, year=year)
@@ -52,7 +52,7 @@ def build(org, brands, projects, year, today, shown=50):
     p.branches = branches.count()
     p.branded = brands.filter(services.is_cultivated(), organization__kind=OrgKind.BRANCH).order_by() \
         .values("organization_id").distinct().count()
-    without, doubled = services.project_flags(org, year)
+    without, doubled = services.project_flags(org, year, projects)
     p.without_project_count = without.count()
     p.without_project = list(without.order_by("path")[:shown])
     p.doubled = list(doubled.order_by("path"))
@@ -61,7 +61,7 @@ def build(org, brands, projects, year, today, shown=50):
     p.overdue_count = late.count()
     p.overdue = list(late.select_related("project__organization").order_by("due_on")[:shown])
     # the campaigns of the organization, those above it and those below it: the running ones and the latest past
-    campaigns = Campaign.objects.filter(Q(organization__path__in=[org.path[:i] for i in range(4, len(org.path) + 1, 4)])
+    campaigns = (Campaign.objects.all() if campaigns is None else campaigns).filter(Q(organization__path__in=[org.path[:i] for i in range(4, len(org.path) + 1, 4)])
                                         | Q(organization__path__startswith=org.path))
     for c in campaigns.select_related("organization").order_by("-ends_on")[:8]:
         of = brands.filter(campaign=c)

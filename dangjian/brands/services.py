@@ -223,11 +223,12 @@ def review(*, project, kind, score, comment, on, by, today=None):
                                  reviewed_by=by, reviewing_org=deciding)
 
 
-def project_flags(org, year):
+def project_flags(org, year, projects=None):
     """"一支部一项目、一年度一项目" under `org`: the branches with no project in `year`, and those with more than one
-    书记突破项目 — two grouped queries over the (year, organization) index, not a loop over branches."""
+    书记突破项目 — two grouped queries over the (year, organization) index, not a loop over branches. `projects`: the
+    reader's scoped queryset (what they cannot see counts as nothing known)."""
     branches = Organization.objects.filter(path__startswith=org.path, kind=OrgKind.BRANCH)
-    live = Project.objects.filter(year=year).exclude(status=ProjectStatus.STOPPED)
+    live = (Project.objects.all() if projects is None else projects).filter(year=year).exclude(status=ProjectStatus.STOPPED)
     without = branches.exclude(pk__in=live.values("organization_id"))
     doubled = (live.filter(kind=ProjectKind.BREAKTHROUGH, organization__path__startswith=org.path).order_by()
                .values("organization_id").annotate(n=Count("pk")).filter(n__gt=1))

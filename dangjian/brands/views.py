@@ -49,7 +49,8 @@ def index(request):
 def portfolio(request, org_pk):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
     year, today = _year(request), timezone.localdate()
-    p = portfolios.build(org, Brand.objects.visible_to(request.user), Project.objects.visible_to(request.user), year, today)
+    p = portfolios.build(org, Brand.objects.visible_to(request.user), Project.objects.visible_to(request.user), year, today,
+                         campaigns=Campaign.objects.visible_to(request.user))
     brands = (Brand.objects.visible_to(request.user).filter(organization__path__startswith=org.path)
               .select_related("organization", "theme"))
     stage, theme = request.GET.get("stage", ""), request.GET.get("theme", "")
@@ -60,7 +61,7 @@ def portfolio(request, org_pk):
     projects = (Project.objects.visible_to(request.user).filter(organization__path__startswith=org.path, year=year)
                 .select_related("organization"))
     return render(request, "brands/portfolio.html", {
-        "org": org, "p": p, "year": year, "brands": brands.order_by("organization__path", "name")[:200],
+        "org": org, "p": p, "year": year, "in_tree": user_can(request.user, "view", org), "brands": brands.order_by("organization__path", "name")[:200],
         "projects": projects.order_by("organization__path", "title")[:200], "stage": stage, "theme": theme,
         "can_add": user_can(request.user, CHANGE, org), "can_export": user_can(request.user, "export", org)})
 
@@ -216,7 +217,7 @@ def campaign_detail(request, pk):
     mine = [o for o in Organization.objects.visible_to(request.user, CHANGE)
             .filter(path__startswith=campaign.organization.path).order_by("depth", "path")[:20]]
     return render(request, "brands/campaign.html", {
-        "campaign": campaign, "brands": brands[:300], "projects": projects[:300], "today": timezone.localdate(),
+        "campaign": campaign, "brands": brands[:300], "in_tree": user_can(request.user, "view", campaign.organization), "projects": projects[:300], "today": timezone.localdate(),
         "declarable": mine if campaign.starts_on <= timezone.localdate() <= campaign.declare_by else []})
 
 
