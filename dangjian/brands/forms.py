@@ -145,6 +145,16 @@ class MilestoneForm(forms.ModelForm):
         widgets = {"due_on": DateInput()}
 
 
+class IndicatorForm(forms.ModelForm):
+    """A business figure the project aims to move; the same name again updates it (e.g. the actual at year end)."""
+
+    class Meta:
+        from .models import Indicator
+
+        model = Indicator
+        fields = ["name", "unit", "baseline", "target", "actual"]
+
+
 class UpdateForm(forms.Form):
     on = forms.DateField(label=_("日期"), widget=DateInput())
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

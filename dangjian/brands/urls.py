@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
+    path("projects/<int:pk>/indicators/", views.indicator_save, name="indicator_save"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
     path("projects/<int:pk>/updates/", views.update_add, name="update_add"),
     path("projects/<int:pk>/evidence/", views.project_evidence, name="project_evidence"),

@@ -19,8 +19,8 @@ from dangjian.orgs.models import Organization
 
 from . import portfolio as portfolios
 from . import services
-from .forms import (BrandForm, CampaignForm, DecisionForm, EvidenceForm, MilestoneForm, ProjectForm, ProjectMoveForm,
-                    ReviewForm, UpdateForm)
+from .forms import (BrandForm, CampaignForm, DecisionForm, EvidenceForm, IndicatorForm, MilestoneForm, ProjectForm,
+                    ProjectMoveForm, ReviewForm, UpdateForm)
 from .models import Brand, Campaign, Evidence, Milestone, Project
 
 
@@ -254,6 +254,7 @@ def project_detail(request, pk):
         "team": project.team.all(), "evidence": evidence, "readable_meetings": _readable_meetings(request.user, evidence),
         "can_change": can_change, "deciding": deciding,
         "milestone_form": MilestoneForm() if can_change else None,
+        "indicator_form": IndicatorForm() if can_change else None,
         "update_form": UpdateForm(initial={"on": today}) if can_change else None,
         "evidence_form": EvidenceForm(linkable=services.linkable(request.user, project),
                                       milestones=project.milestones.all()) if can_change else None,
@@ -293,6 +294,23 @@ def milestone_add(request, pk):
         messages.success(request, _("已添加节点"))
     else:
         messages.error(request, "；".join(e for v in form.errors.values() for e in v))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def indicator_save(request, pk):
+    from .models import Indicator
+
+    project = _changeable_project(request, pk)
+    existing = Indicator.objects.filter(project=project, name=request.POST.get("name", "").strip()).first()
+    form = IndicatorForm(request.POST, instance=existing or Indicator(project=project))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("已保存指标"))
+    else:
+        messages.error(request, "；".join(f"{form.fields[k].label if k in form.fields else ''}：{''.join(v)}"
+                                         for k, v in form.errors.items()))
     return redirect(project)
 
 

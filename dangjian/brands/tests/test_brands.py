@@ -244,3 +244,15 @@ def test_the_portfolio_counts_by_theme_and_stage_covers_branches_and_exports(wor
     mine = login(world.users.secretary).get(reverse("brands:portfolio", args=[world.orgs.a1.pk]))
     assert [b.name for b in mine.context["brands"]] == ["党员先锋"]
     assert login(world.users.secretary).get(reverse("brands:export", args=[world.orgs.group.pk])).status_code == 404
+
+
+def test_the_branch_records_a_projects_business_indicators_and_updates_the_actual(world, login):
+    p = services.open_project(project=Project(organization=world.orgs.a1, year=TODAY.year, title="攻坚", problem="问题",
+                                              goal="目标", started_on=TODAY), by=world.users.secretary)
+    client = login(world.users.secretary)
+    url = reverse("brands:indicator_save", args=[p.pk])
+    client.post(url, {"name": "原煤产量", "unit": "万吨", "baseline": "120", "target": "130"})
+    client.post(url, {"name": "原煤产量", "unit": "万吨", "baseline": "120", "target": "130", "actual": "131.5"})
+    client.post(url, {"name": "进尺", "target": "不是数字"})
+    assert list(p.indicators.values_list("name", "actual")) == [("原煤产量", Decimal("131.50"))]
+    assert "131.50" in client.get(reverse("brands:project", args=[p.pk])).content.decode()

@@ -168,6 +168,7 @@ SCOPE_TABLE = {
     ("brands:project", "pk"): (lambda o: {"pk": o.project.pk}, NOT_FOUND, NOT_FOUND),
     ("brands:project_edit", "pk"): (lambda o: {"pk": o.project.pk}, NOT_FOUND, NOT_FOUND),
     ("brands:milestone_add", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("brands:indicator_save", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
     ("brands:milestone_done", "pk"): (lambda o: {"pk": o.milestone.pk}, NOT_ALLOWED, NOT_FOUND),
     ("brands:update_add", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
     ("brands:project_evidence", "pk"): (lambda o: {"pk": o.project.pk}, NOT_ALLOWED, NOT_FOUND),
