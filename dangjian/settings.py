@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.recruitment",
     "dangjian.brands",
+    "dangjian.learning",
     "dangjian.api",
     "dangjian.demo",
 ]

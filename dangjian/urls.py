@@ -19,6 +19,7 @@ urlpatterns = [
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("rooms/", include("dangjian.rooms.urls")),
     path("brands/", include("dangjian.brands.urls")),
+    path("learning/", include("dangjian.learning.urls")),
     path("jobs/", include("dangjian.core.urls")),
 ]
 handler500 = "dangjian.core.views.server_error"

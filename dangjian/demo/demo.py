@@ -136,6 +136,9 @@ def load_demo(*, seed=2026, stdout=None):
         from .brands_demo import load_brands
 
         load_brands(today)
+        from .learning_demo import load_learning
+
+        load_learning(rng, today)
     analyze()
     return accounts
 

@@ -39,6 +39,7 @@ NO_OBJECT = {
     "points:index", "points:me", "points-list", "point-rule-list", "star-scale-list",
     "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list", "recruitment:index",
     "candidate-list", "rooms:index", "brands:index", "room-list", "brand-list", "project-list", "milestone-list",
+    "learning:index", "learning:me", "training-class-list", "training-hours-list",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -184,6 +185,24 @@ SCOPE_TABLE = {
     ("milestone-detail", "format,pk"): (lambda o: {"pk": o.milestone.pk, "format": "json"}, NOT_FOUND, NOT_FOUND),
     ("room-list", "format"): None, ("brand-list", "format"): None, ("project-list", "format"): None,
     ("milestone-list", "format"): None,
+    ("training-class-list", "format"): None, ("training-hours-list", "format"): None,
+    ("learning:classes", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:class_new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:hours", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:class", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:add_course", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:enrol", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:add_material", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:feedback", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:material", "pk"): (lambda o: {"pk": o.training_material.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:course", "pk"): (lambda o: {"pk": o.course.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:course_qr", "pk"): (lambda o: {"pk": o.course.pk}, NOT_FOUND, NOT_FOUND),
+    # a signed sign-in link, like a meeting's: the page answers, names nothing and records nothing for the not enrolled
+    ("learning:checkin", "token"): (lambda o: {"token": o.course_token}, 200, 200),
+    ("training-class-detail", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("training-class-detail", "format,pk"): (lambda o: {"pk": o.training_class.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
+    ("training-hours-detail", "pk"): (lambda o: {"pk": o.member.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("training-hours-detail", "format,pk"): (lambda o: {"pk": o.member.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
 }
 
 
@@ -307,7 +326,20 @@ def a2_objects(world, settings, tmp_path):
     project = Project.objects.create(organization=a2, year=today.year, title="A2项目", problem="A2绝密议题", goal="目标",
                                      started_on=today)
     milestone = Milestone.objects.create(project=project, title="A2节点", due_on=today)
+    from dangjian.learning import services as learning
+    from dangjian.learning.models import Material, TrainingClass
+    from dangjian.learning.views import checkin_link as course_link
+
+    training_class = learning.create_class(training_class=TrainingClass(
+        organization=a2, title="A2培训班", starts_on=today, ends_on=today), audience_orgs=[], by=admin)
+    learning.enrol_audience(training_class)
+    course = learning.add_course(training_class=training_class, title="A2绝密议题", lecturer="讲师", held_on=today,
+                                 hours=__import__("decimal").Decimal(3))
+    training_material = Material.objects.create(training_class=training_class, name="m.pdf",
+                                                file=ContentFile(b"%PDF-1.4 m", name="m.pdf"))
+    course_token = course_link(Req(), course).split("/checkin/", 1)[1].rstrip("/")
     return SimpleNamespace(
+        training_class=training_class, course=course, training_material=training_material, course_token=course_token,
         room=room, room_photo=room_photo, campaign=campaign, brand=brand, brand_evidence=brand_evidence,
         project=project, milestone=milestone,
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
@@ -324,7 +356,7 @@ def database_state():
 
     models = [m for m in apps.get_models() if m._meta.app_label in {
         "orgs", "members", "accounts", "meetings", "cobuilding", "points", "dues", "recruitment", "reminders", "auditlog",
-        "rooms", "brands",
+        "rooms", "brands", "learning",
         "auth", "authtoken"}]
     return {m._meta.label: serializers.serialize("json", m._base_manager.order_by("pk")) for m in models}
 
