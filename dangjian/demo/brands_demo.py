@@ -37,6 +37,7 @@ def _decide(brand, stages, start, by, org):
 
 def load_brands(today):
     admin = get_user_model().objects.get(username="admin")
+    Theme.ensure_defaults()
     themes = {t.name: t for t in Theme.objects.all()}
     orgs = {o.code: o for o in Organization.objects.filter(code__in=["G", "WH", "SW", "SW03", "JE", "JE05", "ZG", "MS"])}
     wh_branches = list(Organization.objects.filter(path__startswith=orgs["WH"].path, kind="branch").order_by("path"))
@@ -142,7 +143,7 @@ def load_brands(today):
                                 added_by=admin)
 
     # rooms: the 六有 with some items still missing
-    items = list(ChecklistItem.objects.filter(organization__isnull=True))
+    items = ChecklistItem.for_org(sw03)
     for org, name, address, area, met in [
             (sw03, "调度运行党员活动室", "调度中心三楼", 60, 4), (je05, "通防工区党员学习室", "工区办公楼二楼", 45, 6),
             (zg, "铸钢党建文化长廊", "铸造车间东侧", 120, 5)]:
