@@ -46,7 +46,8 @@ def classes(request, org_pk):
              .select_related("organization").annotate(n_courses=Count("courses", distinct=True),
                                                       n_enrolled=Count("enrolments", distinct=True)))
     return render(request, "learning/classes.html", {
-        "org": org, "classes": found[:200], "can_add": user_can(request.user, CHANGE, org)})
+        "org": org, "classes": found[:200], "can_add": user_can(request.user, CHANGE, org),
+        "in_tree": user_can(request.user, "view", org)})
 
 
 @login_required
