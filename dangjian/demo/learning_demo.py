@@ -51,4 +51,52 @@ def load_learning(rng, today):
                                        hours=Decimal(4))
         CourseAttendance.objects.bulk_create(CourseAttendance(course=course, member_id=m) for m in enrolled
                                              if rng.random() < 0.85)
+    load_quiz(today)
     return joint, series
+
+
+BANK = [  # (题型, 题目, 选项, 答案, 标签, 难度, 解析)
+    ("single", "中国共产党第一次全国代表大会于哪一年召开？", ["1919年", "1921年", "1927年", "1949年"], "B", "党史", 1, "1921年7月，中共一大在上海召开。"),
+    ("single", "中华人民共和国成立于哪一年？", ["1945年", "1949年", "1956年", "1978年"], "B", "国史", 1, ""),
+    ("single", "党的十一届三中全会召开于哪一年？", ["1976年", "1977年", "1978年", "1982年"], "C", "党史", 2, "会议作出把工作重点转移到经济建设上来的战略决策。"),
+    ("single", "遵义会议召开于哪一年？", ["1934年", "1935年", "1936年", "1937年"], "B", "党史", 2, ""),
+    ("multiple", "“三会一课”中的“三会”是指？", ["支部党员大会", "支部委员会", "党小组会", "职工代表大会"], "ABC", "党章", 1, ""),
+    ("multiple", "发展党员工作的五个阶段包括？", ["入党申请人的培养", "入党积极分子的确定和培养", "发展对象的确定和考察",
+                                         "预备党员的接收", "预备党员的教育考察和转正"], "ABCDE", "发展党员", 2, ""),
+    ("truefalse", "党支部是党的基础组织，是党在社会基层组织中的战斗堡垒。", [], "对", "党章", 1, ""),
+    ("truefalse", "预备党员的预备期为两年。", [], "错", "党章", 1, "预备期为一年。"),
+    ("truefalse", "党员连续六个月不交纳党费，没有正当理由的，应当按自行脱党处理。", [], "对", "党费", 3, "须由党支部提交支部大会讨论。"),
+    ("fill", "党的根本宗旨是全心全意为人民____。", [], "服务", "党章", 1, ""),
+    ("fill", "中国共产党的最高理想和最终目标是实现____主义。", [], "共产", "党章", 2, ""),
+    ("single", "党员每年集中学习培训一般不少于多少学时？", ["16", "24", "32", "56"], "C", "党员教育", 2, "基层党组织书记和班子成员不少于56学时。"),
+]
+
+
+def load_quiz(today):
+    import random
+
+    from django.utils import timezone
+
+    from dangjian.learning import quiz
+    from dangjian.learning.models import Contest, Question
+
+    sw = Organization.objects.get(code="SW")
+    questions = [quiz.save_question(Question(organization=sw, kind=k, text=t, options=o, answer=a, tags=g, difficulty=d,
+                                             explanation=e)) for k, t, o, a, g, d, e in BANK]
+    now = timezone.now()
+    contest = Contest.objects.create(organization=sw, title="“知党史国史、强爱国情怀、与祖国同行”主题知识竞赛",
+                                     opens_at=now - datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=5),
+                                     time_limit=15, attempts=2, mode="team")
+    contest.questions.set(questions)
+    rng = random.Random(2026)
+    takers = Member.objects.on_roll().filter(organization__path__startswith=sw.path, user__isnull=True).order_by("pk")[:40]
+    for i, m in enumerate(takers):
+        started = now - datetime.timedelta(days=1, minutes=i * 7)
+        attempt = quiz.start(contest=contest, member=m, now=started, rng=rng)
+        given = {}
+        for q, _options in quiz.shown(attempt):
+            if rng.random() < 0.75:
+                given[str(q.pk)] = {"truefalse": q.answer, "fill": q.answer.split("|")[0]}.get(
+                    q.kind, quiz.as_shown(attempt, q, q.answer))
+        quiz.submit(attempt=attempt, given=given, now=started + datetime.timedelta(seconds=rng.randint(240, 800)))
+    return contest

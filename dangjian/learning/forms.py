@@ -73,3 +73,64 @@ class MaterialForm(forms.Form):
         f = self.cleaned_data["file"]
         check_attachment(f)
         return f
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("题型"), choices=[])
+    text = forms.CharField(label=_("题目"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    options = forms.CharField(label=_("选项"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("选择题每行一个选项，依次为 A、B、C…"))
+    answer = forms.CharField(label=_("答案"), max_length=200, help_text=_("选择题填字母（多选如 ACD）；判断题填“对”或“错”；填空题多个可接受答案用 | 分隔"))
+    tags = forms.CharField(label=_("标签"), max_length=100, required=False)
+    difficulty = forms.TypedChoiceField(label=_("难度"), coerce=int, choices=[(1, _("易")), (2, _("中")), (3, _("难"))], initial=2)
+    explanation = forms.CharField(label=_("解析"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import QuestionKind
+
+        self.fields["kind"].choices = QuestionKind.choices
+
+    def clean(self):
+        from .quiz import check_question
+
+        data = super().clean()
+        data["options"] = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
+        if "kind" in data:
+            for field, message in check_question(data["kind"], data.get("text"), data["options"], data.get("answer")).items():
+                self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("题库文件（Excel）"))
+
+
+class ContestForm(forms.ModelForm):
+    class Meta:
+        from .models import Contest
+
+        model = Contest
+        fields = ["title", "opens_at", "closes_at", "time_limit", "attempts", "mode", "random_count", "random_tag",
+                  "random_difficulty", "questions"]
+        widgets = {"opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                   "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                   "questions": forms.SelectMultiple(attrs={"size": 10})}
+
+    def __init__(self, *args, bank, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = bank
+        self.fields["questions"].label_from_instance = lambda q: f"[{q.get_kind_display()}] {q.text[:50]}"
+        self.fields["questions"].help_text = _("固定题目（按住 Ctrl 多选）；设置了随机抽题数时不用")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("截止时间须晚于开始时间"))
+        if not 1 <= (data.get("time_limit") or 0) <= 240:
+            self.add_error("time_limit", _("答题时限应在 1 至 240 分钟之间"))
+        if not 1 <= (data.get("attempts") or 0) <= 10:
+            self.add_error("attempts", _("可作答次数应在 1 至 10 之间"))
+        if not data.get("random_count") and not data.get("questions"):
+            self.add_error("questions", _("请选择固定题目，或设置随机抽题数"))
+        return data

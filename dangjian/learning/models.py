@@ -124,3 +124,115 @@ class Material(models.Model):
 
 
 AUDITED = [TrainingClass, Course]
+
+
+# 知识竞赛 (seed 002: a branch's 主题知识竞赛 "知党史国史、强爱国情怀、与祖国同行")
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("单选题")
+    MULTIPLE = "multiple", _("多选题")
+    TRUE_FALSE = "truefalse", _("判断题")
+    FILL = "fill", _("填空题")
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, _("易")
+    MEDIUM = 2, _("中")
+    HARD = 3, _("难")
+
+
+class Question(models.Model):
+    """A question of an organization's bank. `answer`: the letters of the right options (单选 "B", 多选 "ACD"),
+    "对"/"错", or for a 填空 the accepted answers separated by "|"."""
+    scope_path = "organization__path"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="questions",
+                                     verbose_name=_("题库所属组织"))
+    kind = models.CharField(_("题型"), max_length=10, choices=QuestionKind.choices)
+    text = models.TextField(_("题目"))
+    options = models.JSONField(_("选项"), default=list, blank=True)
+    answer = models.CharField(_("答案"), max_length=200)
+    tags = models.CharField(_("标签"), max_length=100, blank=True, help_text=_("用逗号分隔，如：党史,党章"))
+    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=Difficulty.choices, default=Difficulty.MEDIUM)
+    explanation = models.TextField(_("解析"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("题目")
+        verbose_name_plural = _("题库")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text[:40]
+
+    def tag_list(self):
+        return [t.strip() for t in self.tags.replace("，", ",").split(",") if t.strip()]
+
+
+class ContestMode(models.TextChoices):
+    INDIVIDUAL = "individual", _("个人赛")
+    TEAM = "team", _("团体赛（按党支部）")
+
+
+class Contest(models.Model):
+    """A contest: its questions fixed or drawn at random per attempt (by tag and difficulty), a time limit the server
+    enforces, open and close times, one attempt or the best of several."""
+    scope_path = "organization__path"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="contests",
+                                     verbose_name=_("主办组织"))
+    title = models.CharField(_("竞赛名称"), max_length=120)
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    time_limit = models.PositiveSmallIntegerField(_("答题时限（分钟）"), default=20)
+    attempts = models.PositiveSmallIntegerField(_("可作答次数"), default=1, help_text=_("多于一次时取最好成绩"))
+    mode = models.CharField(_("形式"), max_length=12, choices=ContestMode.choices, default=ContestMode.INDIVIDUAL)
+    questions = models.ManyToManyField(Question, blank=True, related_name="contests", verbose_name=_("固定题目"))
+    random_count = models.PositiveSmallIntegerField(_("随机抽题数"), default=0,
+                                                    help_text=_("大于 0 时每次作答从题库随机抽取，不用固定题目"))
+    random_tag = models.CharField(_("抽题标签"), max_length=30, blank=True)
+    random_difficulty = models.PositiveSmallIntegerField(_("抽题难度"), choices=Difficulty.choices, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("知识竞赛")
+        verbose_name_plural = _("知识竞赛")
+        ordering = ["-opens_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(opens_at__lt=models.F("closes_at")), name="contest_open_before_close"),
+                       models.CheckConstraint(condition=Q(time_limit__gte=1) & Q(time_limit__lte=240), name="contest_time_limit"),
+                       models.CheckConstraint(condition=Q(attempts__gte=1) & Q(attempts__lte=10), name="contest_attempts")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("learning:contest", args=[self.pk])
+
+
+class Attempt(models.Model):
+    """One attempt: the question order and each question's option order drawn on the server when it starts, the
+    deadline fixed then, the answers and the score when submitted (once)."""
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="attempt_set")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="attempts")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                                     help_text="the member's branch when they took part (team ranking)")
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    order = models.JSONField(default=list)  # [question id, …]
+    shuffles = models.JSONField(default=dict)  # {question id: [original option index shown at position 0, 1, …]}
+    answers = models.JSONField(default=dict)  # {question id: answer as given, in original letters}
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    correct = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(max_digits=5, decimal_places=1, default=0)
+    seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-score", "seconds", "pk"]
+        indexes = [models.Index(fields=["contest", "member"], name="attempt_contest_member")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_quiz
 
 app_name = "learning"
 urlpatterns = [
@@ -18,4 +18,15 @@ urlpatterns = [
     path("courses/<int:pk>/", views.course, name="course"),
     path("courses/<int:pk>/qr/", views.course_qr, name="course_qr"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
+]
+
+urlpatterns += [
+    path("org/<int:org_pk>/bank/", views_quiz.bank, name="bank"),
+    path("org/<int:org_pk>/bank/export/", views_quiz.bank_export, name="bank_export"),
+    path("bank/template/", views_quiz.bank_template, name="bank_template"),
+    path("org/<int:org_pk>/contests/", views_quiz.contests, name="contests"),
+    path("org/<int:org_pk>/contests/new/", views_quiz.contest_new, name="contest_new"),
+    path("contests/<int:pk>/", views_quiz.contest_detail, name="contest"),
+    path("contests/<int:pk>/start/", views_quiz.start, name="start"),
+    path("attempts/<int:pk>/", views_quiz.attempt, name="attempt"),
 ]

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.contrib import messages
@@ -251,7 +252,9 @@ def me(request):
     year = _year(request)
     if mine is None:
         return render(request, "learning/me.html", {"member": None, "year": year})
-    member = services.with_hours(Member.objects.filter(pk=mine["pk"]), year).first()
+    member = services.with_hours(Member.objects.filter(pk=mine["pk"]), year).select_related("organization").first()
+    if member is None:  # joined after the year asked for
+        return render(request, "learning/me.html", {"member": None, "year": year})
     enrolments = (Enrolment.objects.filter(member=mine["pk"]).select_related("training_class__organization")
                   .order_by("-training_class__starts_on"))
     attended = set(CourseAttendance.objects.filter(member=mine["pk"]).values_list("course_id", flat=True))
@@ -261,8 +264,25 @@ def me(request):
         courses = list(e.training_class.courses.all())
         went = [c for c in courses if c.pk in attended]
         classes.append((e.training_class, courses, went, bool(went) and e.training_class_id not in given))
+    from . import quiz
+    from .models import Contest
+
+    now = timezone.now()
+    contests = [c for c in Contest.objects.filter(organization__path__in=_prefixes(member.organization.path),
+                                                  closes_at__gt=now - datetime.timedelta(days=30))
+                .select_related("organization").order_by("-opens_at")[:10] if quiz.may_take(c, member)]
+    best = {}
+    for a in member.attempts.filter(submitted_at__isnull=False, contest__in=contests).order_by("-score"):
+        best.setdefault(a.contest_id, a)
     return render(request, "learning/me.html", {"member": member, "year": year, "classes": classes,
-                                                "feedback_form": FeedbackForm()})
+                                                "feedback_form": FeedbackForm(), "now": now,
+                                                "contests": [(c, best.get(c.pk)) for c in contests]})
+
+
+def _prefixes(path):
+    from dangjian.core.rulebook import prefixes
+
+    return prefixes(path)
 
 
 @login_required

@@ -39,7 +39,7 @@ NO_OBJECT = {
     "points:index", "points:me", "points-list", "point-rule-list", "star-scale-list",
     "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list", "recruitment:index",
     "candidate-list", "rooms:index", "brands:index", "room-list", "brand-list", "project-list", "milestone-list",
-    "learning:index", "learning:me", "training-class-list", "training-hours-list",
+    "learning:index", "learning:me", "training-class-list", "training-hours-list", "learning:bank_template",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -198,6 +198,13 @@ SCOPE_TABLE = {
     ("learning:course", "pk"): (lambda o: {"pk": o.course.pk}, NOT_FOUND, NOT_FOUND),
     ("learning:course_qr", "pk"): (lambda o: {"pk": o.course.pk}, NOT_FOUND, NOT_FOUND),
     # a signed sign-in link, like a meeting's: the page answers, names nothing and records nothing for the not enrolled
+    ("learning:bank", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:bank_export", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:contests", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:contest_new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:contest", "pk"): (lambda o: {"pk": o.contest.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:start", "pk"): (lambda o: {"pk": o.contest.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:attempt", "pk"): (lambda o: {"pk": o.attempt.pk}, NOT_FOUND, NOT_FOUND),
     ("learning:checkin", "token"): (lambda o: {"token": o.course_token}, 200, 200),
     ("training-class-detail", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_FOUND, NOT_ALLOWED),
     ("training-class-detail", "format,pk"): (lambda o: {"pk": o.training_class.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
@@ -338,8 +345,16 @@ def a2_objects(world, settings, tmp_path):
     training_material = Material.objects.create(training_class=training_class, name="m.pdf",
                                                 file=ContentFile(b"%PDF-1.4 m", name="m.pdf"))
     course_token = course_link(Req(), course).split("/checkin/", 1)[1].rstrip("/")
+    from dangjian.learning import quiz
+    from dangjian.learning.models import Contest, Question
+
+    question = quiz.save_question(Question(organization=a2, kind="truefalse", text="A2绝密议题", answer="对"))
+    contest = Contest.objects.create(organization=a2, title="A2竞赛", opens_at=timezone.now() - datetime.timedelta(hours=1),
+                                     closes_at=timezone.now() + datetime.timedelta(hours=1))
+    contest.questions.set([question])
+    attempt = quiz.start(contest=contest, member=world.members.a2[0])
     return SimpleNamespace(
-        training_class=training_class, course=course, training_material=training_material, course_token=course_token,
+        contest=contest, attempt=attempt, training_class=training_class, course=course, training_material=training_material, course_token=course_token,
         room=room, room_photo=room_photo, campaign=campaign, brand=brand, brand_evidence=brand_evidence,
         project=project, milestone=milestone,
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
@@ -417,7 +432,8 @@ def test_the_owner_reaches_every_object_url_so_the_table_tests_something(world, 
     """Each object URL answers the group admin (who holds A2) with no 404 or 500: the 404s above are scope."""
     client, _token = csrf_client(world.users.group_admin)
     for (name, _args), entry in SCOPE_TABLE.items():
-        if entry is None or name in ("reminders:ical",):  # a feed token is its owner's, not the admin's
+        # a feed token and a quiz attempt are their owner's (the member's), not the admin's
+        if entry is None or name in ("reminders:ical", "learning:attempt"):
             continue
         got = client.get(reverse(name, kwargs=entry[0](a2_objects))).status_code
         assert got in (200, 302, 405), f"{name}: {got}"
