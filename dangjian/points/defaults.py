@@ -18,6 +18,9 @@ DEFAULTS = [
     # attended (the activity's organization-life record), seeds 000 and 004
     ("lecturer", "lecture", "讲授党课", "study", "2", "4", "year", "《支部工作条例》：书记每年至少讲1次党课；本地做法：党员讲党课加分，每年至多4分"),
     ("cobuilding", "", "参加联建共建活动", "vanguard", "1", "2", "quarter", "本地做法：参加支部联建、共建活动加分，每季度至多2分"),
+    # learning (issue 12): a course attended in a training class; a contest passed (60 or more, its first passing attempt)
+    ("training", "", "参加教育培训课程", "study", "0.5", "3", "quarter", "《党员教育管理工作条例》；本地做法：参加培训课程加分，每季度至多3分"),
+    ("quiz", "", "知识竞赛成绩合格", "study", "1", "3", "year", "本地做法：知识竞赛60分以上加分，每次竞赛计一次，每年至多3分"),
 ]
 
 # Where each star begins (RULES.md "Scoring, stars and grading"): members by their year's points — below 60 不合格,

@@ -16,9 +16,10 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connections
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum, Value
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Greatest, Least, Round, Substr, TruncMonth, TruncQuarter, TruncYear
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.cobuilding.models import Activity
@@ -94,6 +95,18 @@ MEETING_ROLES = {Source.HOST: "host", Source.LECTURER: "lecturer_member"}
 def _records(rule, year, until=None):
     """The records `rule` scores in `year` (up to `until`), as (queryset, member field, date field)."""
     start, end = _year(year, until)
+    if rule.source == Source.TRAINING:  # a course of a training class, attended (学习培训)
+        from dangjian.learning.models import CourseAttendance
+
+        return (CourseAttendance.objects.filter(course__held_on__gte=start, course__held_on__lte=end), "member",
+                "course__held_on")
+    if rule.source == Source.QUIZ:  # a contest passed: its first attempt scoring 60 or more, once per contest
+        from dangjian.learning.models import Attempt
+
+        passing = Attempt.objects.filter(submitted_at__isnull=False, score__gte=60)
+        earlier = passing.filter(contest=OuterRef("contest"), member=OuterRef("member"), pk__lt=OuterRef("pk"))
+        return (passing.filter(~Exists(earlier), submitted_at__date__gte=start, submitted_at__date__lte=end), "member",
+                "submitted_at")
     if rule.source in MEETING_ROLES:  # the member's role in the meeting itself: hosted it, lectured at it
         who = MEETING_ROLES[rule.source]
         qs = Meeting.objects.filter(status=MeetingStatus.HELD, held_on__gte=start, held_on__lte=end,
@@ -187,14 +200,22 @@ class Line:
 
     @property
     def url(self):
+        """The record's page: a meeting's or a manual item's (a course or a contest is named, not linked: its page
+        belongs to the organizer's scope)."""
         if isinstance(self.record, ManualItem):
             return reverse("points:item", args=[self.record.pk])
+        if self.source in (Source.TRAINING, Source.QUIZ):
+            return ""
         return reverse("meetings:detail", args=[self.record.pk]) if self.record is not None else ""
 
     @property
     def record_label(self):
         if isinstance(self.record, ManualItem):
             return self.record.reason
+        if self.source == Source.TRAINING:
+            return f"{self.record.training_class.title}：{self.record.title}"
+        if self.source == Source.QUIZ:
+            return self.record.title
         return f"{self.record.get_kind_display()}：{self.record.topic}" if self.record is not None else ""
 
 
@@ -235,11 +256,18 @@ def ledger(member, year, until=None):
         qs, who, _when = _records(rule, year, until)
         if rule.source in MEETING_ROLES:
             found += [(m.held_on, m.pk, rule, m) for m in qs.filter(**{who: member})]
+        elif rule.source == Source.TRAINING:
+            found += [(a.course.held_on, a.course.pk, rule, a.course)
+                      for a in qs.filter(member=member).select_related("course__training_class")]
+        elif rule.source == Source.QUIZ:
+            found += [(timezone.localtime(a.submitted_at).date(), a.pk, rule, a.contest)
+                      for a in qs.filter(member=member).select_related("contest")]
         else:
             found += [(a.meeting.held_on, a.meeting.pk, rule, a.meeting)
                       for a in qs.filter(member=member).select_related("meeting")]
     # a meeting's attendance, then its host, then the co-building activity it recorded
-    order = {Source.BASE: 0, Source.PRESENT: 1, Source.ABSENT: 1, Source.HOST: 2, Source.LECTURER: 2, Source.COBUILDING: 3}
+    order = {Source.BASE: 0, Source.PRESENT: 1, Source.ABSENT: 1, Source.HOST: 2, Source.LECTURER: 2, Source.COBUILDING: 3,
+             Source.TRAINING: 1, Source.QUIZ: 1}
     found.sort(key=lambda x: (x[0], x[1], order[x[2].source]))
     out, used = Ledger(member, year), {}
     for on, _pk, rule, record in found:

@@ -64,7 +64,7 @@ class PointRuleOverrideForm(forms.ModelForm):
             self.add_error("points", _("基础分不能为负数"))
         if source == Source.ABSENT and points > 0:
             self.add_error("points", _("扣分项的分值应为负数或0"))
-        if source in (Source.PRESENT, Source.HOST, Source.LECTURER, Source.COBUILDING) and points < 0:
+        if source in (Source.PRESENT, Source.HOST, Source.LECTURER, Source.COBUILDING, Source.TRAINING, Source.QUIZ) and points < 0:
             self.add_error("points", _("加分项的分值不能为负数"))
         if abs(points) > Decimal(100):
             self.add_error("points", _("每次分值不能超过100分"))

@@ -22,6 +22,8 @@ class Source(models.TextChoices):
     HOST = "host", _("主持组织生活")
     COBUILDING = "cobuilding", _("参加联建共建活动")
     LECTURER = "lecturer", _("讲授党课")
+    TRAINING = "training", _("参加教育培训课程")
+    QUIZ = "quiz", _("知识竞赛成绩合格")
     MANUAL = "manual", _("人工申报（须审批）")
 
 

@@ -157,3 +157,33 @@ def test_the_member_takes_the_quiz_on_the_page_and_others_cannot_reach_it(world,
     b_contest = Contest.objects.create(organization=world.orgs.b, title="B竞赛", opens_at=NOW, closes_at=NOW + datetime.timedelta(days=1))
     assert login(world.users.member).get(reverse("learning:contest", args=[b_contest.pk])).status_code == 404
     assert login(world.users.member).post(reverse("learning:start", args=[b_contest.pk])).status_code == 404
+
+
+def test_courses_attended_and_contests_passed_feed_member_points(world, contest):
+    """The point rules 参加教育培训课程 (0.5 a course, ≤ 3 a quarter) and 知识竞赛成绩合格 (1 a contest passed, its first
+    passing attempt only): the year's total in SQL and the member's ledger line by line agree."""
+    from decimal import Decimal
+
+    from dangjian.learning import services
+    from dangjian.learning.models import TrainingClass
+    from dangjian.members.models import Member
+    from dangjian.points.engine import ledger, year_points
+
+    member = world.members.a1[0]
+    before = year_points(Member.objects.filter(pk=member.pk), NOW.year).get(member.pk, Decimal(0))
+    today = timezone.localdate()
+    c = services.create_class(training_class=TrainingClass(organization=world.orgs.a1, title="学习班", starts_on=today,
+                                                           ends_on=today), audience_orgs=[], by=world.users.group_admin)
+    services.enrol_audience(c)
+    for i in range(2):
+        course = services.add_course(training_class=c, title=f"第{i + 1}讲", lecturer="书记", held_on=today, hours=Decimal(2))
+        services.mark_attendance(course=course, present=[member.pk])
+    for minutes in (0, 20):  # two passing attempts of one contest: one point
+        attempt = quiz.start(contest=contest, member=member, now=NOW + datetime.timedelta(minutes=minutes))
+        quiz.submit(attempt=attempt, given=right_answers(attempt), now=NOW + datetime.timedelta(minutes=minutes + 1))
+    after = year_points(Member.objects.filter(pk=member.pk), NOW.year)[member.pk]
+    assert after - before == Decimal("2.0")  # 0.5 × 2 courses + 1 contest
+    lines = [line for line in ledger(member, NOW.year).lines if line.source in ("training", "quiz")]
+    assert sorted((line.record_label, line.points) for line in lines) == [
+        ("学习班：第1讲", Decimal("0.5")), ("学习班：第2讲", Decimal("0.5")), ("知党史国史", Decimal("1"))]
+    assert all(line.url == "" for line in lines)
