@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import ScopedManager, ScopedQuerySet, grant_paths, sources_q
+from dangjian.core.scope import ScopedManager, ScopedQuerySet, sources_q
 
 DEFAULT_THEMES = ["提素质", "聚活力", "促生产"]
 
@@ -34,21 +34,11 @@ class Theme(models.Model):
             cls.objects.get_or_create(name=name, defaults={"order": i})
 
 
-class CampaignQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action="view"):
-        """A campaign is read by its organization's subtree (the branches declare into it) and by those above."""
-        scoped = super().visible_to(user, action)
-        if action != "view" or user is None or not user.is_authenticated:
-            return scoped
-        from dangjian.core.rulebook import prefixes
-
-        above = {p for path in grant_paths(user, "view") for p in prefixes(path)}
-        return self.filter(Q(pk__in=scoped.values("pk")) | Q(organization__path__in=above))
-
-
 class Campaign(models.Model):
-    """A 党委's campaign (seed 002: "两化一创" — 15 brands declared, four months of building, acceptance)."""
+    """A 党委's campaign (seed 002: "两化一创" — 15 brands declared, four months of building, acceptance): read by its
+    subtree, which declares into it."""
     scope_path = "organization__path"
+    scope_reaches_below = True
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="campaigns",
                                      verbose_name=_("发起组织"))
@@ -61,7 +51,7 @@ class Campaign(models.Model):
     description = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
-    objects = ScopedManager.from_queryset(CampaignQuerySet)()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("创建活动")

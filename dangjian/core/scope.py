@@ -1,7 +1,9 @@
 """The one scoping mechanism: `Model.objects.visible_to(user, action)`.
 
 A model opts in by naming the organization path its rows hang from (`scope_path`, e.g.
-"organization__path") and, optionally, what a member may see of their own (`self_scope_q(own_record)`).
+"organization__path") and, optionally, what a member may see of their own (`self_scope_q(own_record)`). A record
+addressed to a whole subtree (`scope_reaches_below = True`: a 党委's campaign or forum) is read by the users of the
+organizations below it too — writing stays with its own organization's scope.
 A grant covers the subtree of its organization: one `path LIKE 'prefix%'` per grant,
 served by the index on the materialized path — never a walk of the tree in Python.
 """
@@ -141,6 +143,9 @@ class ScopedQuerySet(models.QuerySet):
         q = Q()
         for path in paths:
             q |= Q(**{f"{field}__startswith": path})
+        if action == "view" and getattr(self.model, "scope_reaches_below", False) and paths:
+            # a record addressed to the whole subtree (a 党委's campaign, its forum): read also by those below
+            q |= Q(**{f"{field}__in": {p[:i] for p in paths for i in range(4, len(p), 4)}})
         self_q = getattr(self.model, "self_scope_q", None)
         if action in SELF_ACTIONS and self_q is not None:
             mine = own_record(user)

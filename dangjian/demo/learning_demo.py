@@ -52,6 +52,7 @@ def load_learning(rng, today):
         CourseAttendance.objects.bulk_create(CourseAttendance(course=course, member_id=m) for m in enrolled
                                              if rng.random() < 0.85)
     load_quiz(today)
+    load_practice(today)
     return joint, series
 
 
@@ -100,3 +101,41 @@ def load_quiz(today):
                     q.kind, quiz.as_shown(attempt, q, q.answer))
         quiz.submit(attempt=attempt, given=given, now=started + datetime.timedelta(seconds=rng.randint(240, 800)))
     return contest
+
+
+def load_practice(today):
+    """Seed 001: 鹤煤三矿 turns its monthly 党建例会 into a 党建论坛 — secretaries' 述职, experience, discussion — and
+    runs 党务实操 drills (组织生活会程序、廉洁约谈、舆情管控处置、信访事件化解) scored by assessors."""
+    from django.contrib.auth import get_user_model
+
+    from dangjian.learning import practice
+    from dangjian.learning.models import AgendaItem, BestVote, Drill, DrillScore, ForumComment, ForumSession, MeetingStep
+    from dangjian.meetings.models import Meeting
+
+    hm3 = Organization.objects.get(code="HM3")
+    admin = get_user_model().objects.get(username="admin")
+    session = ForumSession.objects.create(organization=hm3, held_on=today - datetime.timedelta(days=12),
+                                          theme="党建论坛：支部书记述职与党务实操观摩", is_monthly_meeting=True,
+                                          voting_closes_on=today + datetime.timedelta(days=3), created_by=admin)
+    branches = list(Organization.objects.filter(path__startswith=hm3.path, kind="branch").order_by("path")[:3])
+    for i, b in enumerate(branches, 1):
+        AgendaItem.objects.create(session=session, kind="report", title=f"{b.name}书记述职", presenter=f"{b.name}书记",
+                                  presenter_org=b, order=i)
+    AgendaItem.objects.create(session=session, kind="sharing", title="综采一队“党员先锋岗”经验交流", order=4)
+    topic = AgendaItem.objects.create(session=session, kind="topic", title="展评观摩：如何让党建资料规范而不繁琐", order=5)
+    ForumComment.objects.create(item=topic, user=admin, text="台账由系统生成，支部把精力放在活动质量上。")
+    BestVote.objects.create(session=session, item=session.items.first(), user=admin)
+
+    procedures = practice.procedures_for(hm3)
+    secretaries = list(Member.objects.on_roll().filter(organization__in=branches, committee_seats__position="secretary",
+                                                       committee_seats__committee__ended_on__isnull=True).distinct()[:3])
+    for k, (code, member) in enumerate(zip(["life_meeting", "integrity_talk", "petition"], secretaries)):
+        drill = Drill.objects.create(organization=hm3, procedure=procedures[code], performer=member,
+                                     held_on=today - datetime.timedelta(days=12), created_by=admin)
+        DrillScore.objects.bulk_create(DrillScore(drill=drill, step=s, assessor=admin, score=[9, 8, 7][k] - (i % 2),
+                                                  comment="程序完整" if i == 1 else "")
+                                       for i, s in enumerate(drill.procedure.steps.all(), 1))
+    life = Meeting.objects.filter(organization__code="SW03", kind="life_meeting", status="held").order_by("-held_on").first()
+    if life:
+        for step in practice.procedure_for_meeting(life).steps.all()[:5]:
+            MeetingStep.objects.create(meeting=life, step=step, by=admin)

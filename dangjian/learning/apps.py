@@ -13,3 +13,9 @@ class LearningConfig(AppConfig):
 
         for model in models.AUDITED:
             auditlog.register(model)
+        from dangjian.core.scope import register_panel
+
+        from .views_practice import meeting_procedure_panel
+
+        # 党务实操 as a guided checklist: the 组织生活会's record follows its procedure step by step
+        register_panel("meetings.detail", "learning.procedure", meeting_procedure_panel)

@@ -236,3 +236,198 @@ class Attempt(models.Model):
     class Meta:
         ordering = ["-score", "seconds", "pk"]
         indexes = [models.Index(fields=["contest", "member"], name="attempt_contest_member")]
+
+
+# 党务实操 (seed 001: 组织生活会程序、廉洁约谈、舆情管控处置、信访事件化解): procedures as data, used as a guided checklist
+# while doing the real thing, and as a drill a secretary performs while assessors score each step.
+
+class Procedure(models.Model):
+    """An ordered procedure. Without an organization it is the shipped default; a company may define its own version
+    (the same code) on its 党委, nearest wins."""
+    scope_path = "organization__path"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="+", verbose_name=_("适用组织"))
+    code = models.CharField(_("代码"), max_length=30)
+    name = models.CharField(_("程序"), max_length=60)
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    meeting_kind = models.CharField(_("对应会议类型"), max_length=20, blank=True,
+                                    help_text=_("登记该类会议时，会议页面按本程序逐步核对"))
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("党务实操程序")
+        verbose_name_plural = _("党务实操程序")
+        ordering = ["code", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organization", "code"], name="procedure_once",
+                                               nulls_distinct=False)]
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureStep(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("步骤"), max_length=100)
+    standard = models.CharField(_("标准"), max_length=300, blank=True)
+    source = models.CharField(_("出处"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+
+class MeetingStep(models.Model):
+    """A step of the procedure checked off on a real meeting's record (the 组织生活会 following its 程序)."""
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(ProcedureStep, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "step"], name="meeting_step_once")]
+
+
+class Drill(models.Model):
+    """A drill: a secretary performs a procedure; each assessor scores every step (0–10)."""
+    scope_path = "organization__path"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="drills",
+                                     verbose_name=_("组织单位"))
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="drills", verbose_name=_("程序"))
+    held_on = models.DateField(_("日期"))
+    performer = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="drills",
+                                  verbose_name=_("演练人（书记）"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("实操演练")
+        verbose_name_plural = _("实操演练")
+        ordering = ["-held_on", "pk"]
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("learning:drill", args=[self.pk])
+
+
+class DrillScore(models.Model):
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="scores")
+    step = models.ForeignKey(ProcedureStep, on_delete=models.PROTECT, related_name="+")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("得分"))
+    comment = models.CharField(_("点评"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["drill", "step", "assessor"], name="drill_score_once"),
+                       models.CheckConstraint(condition=Q(score__lte=10), name="drill_score_range")]
+
+
+DEFAULT_PROCEDURES = [
+    ("life_meeting", "组织生活会程序", "《中国共产党支部工作条例（试行）》第十五条；《关于新形势下党内政治生活的若干准则》", "life_meeting", [
+        ("确定会议主题", "根据上级党组织要求和支部实际确定主题，报上级党组织同意", "《支部工作条例》第十五条"),
+        ("开展学习研讨", "会前组织党员集中学习，围绕主题深入研讨", "上级通知要求"),
+        ("广泛征求意见", "通过座谈、个别访谈等方式征求党员群众意见", "《准则》"),
+        ("开展谈心谈话", "支部委员之间、委员和党员之间、党员和党员之间普遍谈心谈话", "《支部工作条例》第十五条"),
+        ("撰写发言提纲", "对照检查、查摆问题、剖析根源、明确整改方向", "上级通知要求"),
+        ("召开会议开展批评与自我批评", "书记带头，逐一进行自我批评和相互批评", "《准则》"),
+        ("开展民主评议党员", "一般与组织生活会结合进行", "《支部工作条例》第十六条"),
+        ("制定整改措施并报告", "形成问题清单和整改措施，会后15日内报上级党组织", "上级通知要求"),
+    ]),
+    ("integrity_talk", "廉洁约谈", "《中国共产党党内监督条例》；本地做法", "", [
+        ("确定约谈对象和事由", "根据问题线索或日常监督确定，经书记同意", "《党内监督条例》"),
+        ("制定约谈方案", "明确约谈人、时间、地点、重点内容", "本地做法"),
+        ("实施约谈", "指出问题、提出要求，听取被约谈人说明", "本地做法"),
+        ("形成约谈记录", "双方签字确认", "本地做法"),
+        ("跟踪整改落实", "约谈后跟踪整改情况并存档", "本地做法"),
+    ]),
+    ("public_opinion", "舆情管控处置", "本地做法（舆情应对预案）", "", [
+        ("发现与报告", "第一时间发现舆情并按程序报告", "舆情应对预案"),
+        ("研判分级", "研判舆情性质、影响范围，确定等级", "舆情应对预案"),
+        ("启动响应", "按等级启动预案，明确责任人", "舆情应对预案"),
+        ("回应与引导", "及时、准确发布信息，正面引导", "舆情应对预案"),
+        ("总结评估", "处置结束后总结经验、完善预案", "舆情应对预案"),
+    ]),
+    ("petition", "信访事件化解", "《信访工作条例》；本地做法", "", [
+        ("登记受理", "对来信来访登记、分类，告知受理情况", "《信访工作条例》"),
+        ("调查核实", "深入了解事实，听取各方意见", "《信访工作条例》"),
+        ("研究化解", "依法依规提出处理意见，做好思想疏导", "《信访工作条例》"),
+        ("答复反馈", "在规定时限内书面答复信访人", "《信访工作条例》"),
+        ("回访归档", "跟踪回访，材料归档", "本地做法"),
+    ]),
+]
+
+
+# 党建论坛 (seed 001: the monthly 党建例会 turned into a forum of secretaries' 述职 and experience sharing)
+
+class ForumSession(models.Model):
+    """A forum session of the organizer, read by the organizations below it (whose secretaries report and vote)."""
+    scope_path = "organization__path"
+    scope_reaches_below = True
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="forums",
+                                     verbose_name=_("主办组织"))
+    held_on = models.DateField(_("日期"))
+    theme = models.CharField(_("主题"), max_length=120)
+    is_monthly_meeting = models.BooleanField(_("作为本月党建例会"), default=False)
+    voting_closes_on = models.DateField(_("评选截止"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("党建论坛")
+        verbose_name_plural = _("党建论坛")
+        ordering = ["-held_on", "pk"]
+
+    def __str__(self):
+        return self.theme
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("learning:forum", args=[self.pk])
+
+
+class AgendaKind(models.TextChoices):
+    REPORT = "report", _("书记述职")
+    SHARING = "sharing", _("经验交流")
+    TOPIC = "topic", _("研讨议题")
+
+
+class AgendaItem(models.Model):
+    session = models.ForeignKey(ForumSession, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("类别"), max_length=10, choices=AgendaKind.choices)
+    title = models.CharField(_("题目"), max_length=120)
+    presenter = models.CharField(_("报告人"), max_length=60, blank=True)
+    presenter_org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("报告人所在组织"))
+    file = models.FileField(_("述职报告/材料"), upload_to="forum/%Y/", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+
+class ForumComment(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("发言"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class BestVote(models.Model):
+    """One vote per participant per session for the best 述职 report."""
+    session = models.ForeignKey(ForumSession, on_delete=models.CASCADE, related_name="votes")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="forum_vote_once")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_quiz
+from . import views, views_practice, views_quiz
 
 app_name = "learning"
 urlpatterns = [
@@ -29,4 +29,17 @@ urlpatterns += [
     path("contests/<int:pk>/", views_quiz.contest_detail, name="contest"),
     path("contests/<int:pk>/start/", views_quiz.start, name="start"),
     path("attempts/<int:pk>/", views_quiz.attempt, name="attempt"),
+]
+
+urlpatterns += [
+    path("org/<int:org_pk>/drills/", views_practice.drills, name="drills"),
+    path("drills/<int:pk>/", views_practice.drill_detail, name="drill"),
+    path("drills/<int:pk>/score/", views_practice.drill_score, name="drill_score"),
+    path("meetings/<int:meeting_pk>/steps/<int:step_pk>/", views_practice.meeting_step, name="meeting_step"),
+    path("org/<int:org_pk>/forums/", views_practice.forums, name="forums"),
+    path("forums/<int:pk>/", views_practice.forum_detail, name="forum"),
+    path("forums/<int:pk>/agenda/", views_practice.agenda_add, name="agenda_add"),
+    path("agenda/<int:item_pk>/comment/", views_practice.forum_comment, name="forum_comment"),
+    path("agenda/<int:item_pk>/vote/", views_practice.forum_vote, name="forum_vote"),
+    path("agenda/<int:pk>/file/", views_practice.agenda_file, name="agenda_file"),
 ]

@@ -205,6 +205,17 @@ SCOPE_TABLE = {
     ("learning:contest", "pk"): (lambda o: {"pk": o.contest.pk}, NOT_FOUND, NOT_FOUND),
     ("learning:start", "pk"): (lambda o: {"pk": o.contest.pk}, NOT_ALLOWED, NOT_FOUND),
     ("learning:attempt", "pk"): (lambda o: {"pk": o.attempt.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:drills", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:drill", "pk"): (lambda o: {"pk": o.drill.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:drill_score", "pk"): (lambda o: {"pk": o.drill.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:meeting_step", "meeting_pk,step_pk"): (lambda o: {"meeting_pk": o.meeting.pk, "step_pk": o.step.pk},
+                                                      NOT_ALLOWED, NOT_FOUND),
+    ("learning:forums", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:forum", "pk"): (lambda o: {"pk": o.forum.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:agenda_add", "pk"): (lambda o: {"pk": o.forum.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:forum_comment", "item_pk"): (lambda o: {"item_pk": o.agenda_item.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:forum_vote", "item_pk"): (lambda o: {"item_pk": o.agenda_item.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:agenda_file", "pk"): (lambda o: {"pk": o.agenda_item.pk}, NOT_FOUND, NOT_FOUND),
     ("learning:checkin", "token"): (lambda o: {"token": o.course_token}, 200, 200),
     ("training-class-detail", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_FOUND, NOT_ALLOWED),
     ("training-class-detail", "format,pk"): (lambda o: {"pk": o.training_class.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
@@ -353,8 +364,18 @@ def a2_objects(world, settings, tmp_path):
                                      closes_at=timezone.now() + datetime.timedelta(hours=1))
     contest.questions.set([question])
     attempt = quiz.start(contest=contest, member=world.members.a2[0])
+    from dangjian.learning import practice
+    from dangjian.learning.models import AgendaItem, Drill, ForumSession
+
+    procedure = practice.procedures_for(a2)["life_meeting"]
+    drill = Drill.objects.create(organization=a2, procedure=procedure, held_on=today, performer=world.members.a2[0],
+                                 note="A2绝密议题")
+    forum = ForumSession.objects.create(organization=a2, held_on=today, theme="A2绝密议题")
+    agenda_item = AgendaItem.objects.create(session=forum, kind="report", title="A2述职",
+                                            file=ContentFile(b"%PDF-1.4 r", name="r.pdf"))
     return SimpleNamespace(
-        contest=contest, attempt=attempt, training_class=training_class, course=course, training_material=training_material, course_token=course_token,
+        contest=contest, attempt=attempt, drill=drill, step=procedure.steps.first(), forum=forum,
+        agenda_item=agenda_item, training_class=training_class, course=course, training_material=training_material, course_token=course_token,
         room=room, room_photo=room_photo, campaign=campaign, brand=brand, brand_evidence=brand_evidence,
         project=project, milestone=milestone,
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
