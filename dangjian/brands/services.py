@@ -59,7 +59,7 @@ def decide(*, brand, to_stage, on, comment, by, today=None):
     """A transition decided by the organization above: the next stage only (申报→培育→验收→命名), or 撤销 from any
     stage; dated on or after the last decision and not in the future; acceptance within the campaign's deadline."""
     today = today or timezone.localdate()
-    brand = Brand.objects.select_for_update().select_related("organization", "campaign").get(pk=brand.pk)
+    brand = Brand.objects.select_for_update(of=("self",)).select_related("organization", "campaign").get(pk=brand.pk)
     deciding = superior_for(by, brand.organization)
     if deciding is None:
         raise PermissionDenied(_("品牌阶段由上级党组织决定"))
@@ -169,7 +169,7 @@ PROJECT_NEXT = {ProjectStatus.APPROVED: ProjectStatus.RUNNING, ProjectStatus.RUN
 def move_project(*, project, to_status, on, by, today=None):
     """立项 → 实施 → 结项, or 终止 before 结项 — decided by the organization above."""
     today = today or timezone.localdate()
-    project = Project.objects.select_for_update().select_related("organization").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("organization").get(pk=project.pk)
     if superior_for(by, project.organization) is None:
         raise PermissionDenied(_("项目状态由上级党组织决定"))
     if project.status in (ProjectStatus.CLOSED, ProjectStatus.STOPPED):
