@@ -135,6 +135,24 @@ def load_practice(today):
         DrillScore.objects.bulk_create(DrillScore(drill=drill, step=s, assessor=admin, score=[9, 8, 7][k] - (i % 2),
                                                   comment="程序完整" if i == 1 else "")
                                        for i, s in enumerate(drill.procedure.steps.all(), 1))
+    # the 展评观摩 of branches' 党建资料: three branches submitted (their ledgers generated then), peers and the 矿党委 rated
+    from dangjian.learning import showcase
+    from dangjian.learning.models import ShowcaseRound
+
+    round_ = showcase.create_round(showcase_round=ShowcaseRound(
+        organization=hm3, title=f"{today.year}年党支部党建资料展评观摩", year=today.year,
+        opens_on=today - datetime.timedelta(days=20), closes_on=today + datetime.timedelta(days=10)), by=admin)
+    entries = [showcase.submit(showcase_round=round_, organization=b, by=admin, note="三会一课记录、台账", today=today)
+               for b in branches]
+    criteria = list(round_.criteria.all())
+    from dangjian.learning.models import Rating
+
+    for i, entry in enumerate(entries):
+        for j, rater in enumerate([hm3] + [b for b in branches if b != entry.organization][:1]):
+            Rating.objects.bulk_create(Rating(entry=entry, criterion=c, rater_org=rater, rater=admin,
+                                              points=c.max_points - (i * 5 + j * 2) * c.max_points // 40,
+                                              comment="资料齐全、记录规范" if c.order == 1 and i == 0 else "")
+                                       for c in criteria)
     life = Meeting.objects.filter(organization__code="SW03", kind="life_meeting", status="held").order_by("-held_on").first()
     if life:
         for step in practice.procedure_for_meeting(life).steps.all()[:5]:

@@ -13,7 +13,12 @@ class LearningConfig(AppConfig):
 
         for model in models.AUDITED:
             auditlog.register(model)
-        from dangjian.core.scope import register_panel
+        from dangjian.core.scope import register_panel, register_source
+
+        from .showcase import round_peers_source
+
+        # a 展评 round is a grant that does not come from the tree: its participants read each other's entries
+        register_source("learning.Entry", "learning.round_peers", round_peers_source)
 
         from .views_practice import meeting_procedure_panel
 

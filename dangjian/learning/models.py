@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import ScopedManager
+from dangjian.core.scope import ScopedManager, ScopedQuerySet, sources_q
 
 MEMBER_MINIMUM_HOURS = 32
 COMMITTEE_MINIMUM_HOURS = 56
@@ -431,3 +431,101 @@ class BestVote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="forum_vote_once")]
+
+
+# 党建资料展评 (seed 001: a 展评观摩 of branches' 党建资料): a round, a rubric as data, each branch's entry (the ledgers
+# the system generates, snapshotted when submitted, plus files), rated by peer branches and the organizer.
+
+DEFAULT_CRITERIA = [("完整性", 40), ("规范性", 40), ("创新性", 20)]
+ADVANCED_FROM, BACKWARD_BELOW = 85, 60  # 巩固先进、推动一般、整顿后进: the bands of a round's average (local practice)
+
+
+class ShowcaseRound(models.Model):
+    scope_path = "organization__path"
+    scope_reaches_below = True  # the branches below submit to it and rate each other
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="showcase_rounds",
+                                     verbose_name=_("主办组织"))
+    title = models.CharField(_("展评名称"), max_length=120)
+    year = models.PositiveSmallIntegerField(_("资料年度"))
+    opens_on = models.DateField(_("开始日期"))
+    closes_on = models.DateField(_("截止日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("资料展评")
+        verbose_name_plural = _("资料展评")
+        ordering = ["-opens_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(opens_on__lte=models.F("closes_on")), name="round_dates_in_order")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("learning:round", args=[self.pk])
+
+
+class Criterion(models.Model):
+    round = models.ForeignKey(ShowcaseRound, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("评分项"), max_length=40)
+    max_points = models.PositiveSmallIntegerField(_("分值"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+
+class EntryQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action="view"):
+        """An entry is its branch's (the tree); for reading, also the registered sources (the peers of a 展评 round
+        read each other's submitted materials — learning.apps registers it)."""
+        tree = super().visible_to(user, action)
+        extra = sources_q(Entry, user, action)
+        return tree if extra is None else self.filter(Q(pk__in=tree.values("pk")) | extra)
+
+
+class Entry(models.Model):
+    scope_path = "organization__path"
+
+    round = models.ForeignKey(ShowcaseRound, on_delete=models.CASCADE, related_name="entries")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("参评组织"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("参评资料")
+        verbose_name_plural = _("参评资料")
+        constraints = [models.UniqueConstraint(fields=["round", "organization"], name="entry_once")]
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("learning:entry", args=[self.pk])
+
+
+class EntryFile(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="showcase/%Y/")
+    name = models.CharField(max_length=200)
+    generated = models.BooleanField(default=False)  # a ledger the system generated at submission (a snapshot)
+
+
+class Rating(models.Model):
+    """One rater organization's points for one criterion of an entry (a peer branch or the organizer)."""
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    rater_org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField(_("得分"))
+    comment = models.CharField(_("意见"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "criterion", "rater_org"], name="rating_once")]

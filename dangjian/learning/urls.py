@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_practice, views_quiz
+from . import views, views_practice, views_quiz, views_showcase
 
 app_name = "learning"
 urlpatterns = [
@@ -42,4 +42,13 @@ urlpatterns += [
     path("agenda/<int:item_pk>/comment/", views_practice.forum_comment, name="forum_comment"),
     path("agenda/<int:item_pk>/vote/", views_practice.forum_vote, name="forum_vote"),
     path("agenda/<int:pk>/file/", views_practice.agenda_file, name="agenda_file"),
+]
+
+urlpatterns += [
+    path("org/<int:org_pk>/showcase/", views_showcase.rounds, name="rounds"),
+    path("showcase/<int:pk>/", views_showcase.round_detail, name="round"),
+    path("showcase/<int:pk>/submit/", views_showcase.round_submit, name="round_submit"),
+    path("entries/<int:pk>/", views_showcase.entry_detail, name="entry"),
+    path("entries/<int:pk>/rate/", views_showcase.entry_rate, name="entry_rate"),
+    path("entry-files/<int:pk>/", views_showcase.entry_file, name="entry_file"),
 ]

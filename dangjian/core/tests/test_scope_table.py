@@ -216,6 +216,12 @@ SCOPE_TABLE = {
     ("learning:forum_comment", "item_pk"): (lambda o: {"item_pk": o.agenda_item.pk}, NOT_ALLOWED, NOT_FOUND),
     ("learning:forum_vote", "item_pk"): (lambda o: {"item_pk": o.agenda_item.pk}, NOT_ALLOWED, NOT_FOUND),
     ("learning:agenda_file", "pk"): (lambda o: {"pk": o.agenda_item.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:rounds", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:round", "pk"): (lambda o: {"pk": o.showcase_round.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:round_submit", "pk"): (lambda o: {"pk": o.showcase_round.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:entry", "pk"): (lambda o: {"pk": o.entry.pk}, NOT_FOUND, NOT_FOUND),
+    ("learning:entry_rate", "pk"): (lambda o: {"pk": o.entry.pk}, NOT_ALLOWED, NOT_FOUND),
+    ("learning:entry_file", "pk"): (lambda o: {"pk": o.entry_file.pk}, NOT_FOUND, NOT_FOUND),
     ("learning:checkin", "token"): (lambda o: {"token": o.course_token}, 200, 200),
     ("training-class-detail", "pk"): (lambda o: {"pk": o.training_class.pk}, NOT_FOUND, NOT_ALLOWED),
     ("training-class-detail", "format,pk"): (lambda o: {"pk": o.training_class.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
@@ -373,9 +379,18 @@ def a2_objects(world, settings, tmp_path):
     forum = ForumSession.objects.create(organization=a2, held_on=today, theme="A2绝密议题")
     agenda_item = AgendaItem.objects.create(session=forum, kind="report", title="A2述职",
                                             file=ContentFile(b"%PDF-1.4 r", name="r.pdf"))
+    from dangjian.learning import showcase
+    from dangjian.learning.models import ShowcaseRound
+
+    showcase_round = showcase.create_round(showcase_round=ShowcaseRound(
+        organization=a2, title="A2展评", year=today.year, opens_on=today, closes_on=today), by=admin)
+    from dangjian.learning.models import Entry, EntryFile
+
+    entry = Entry.objects.create(round=showcase_round, organization=a2, note="A2绝密议题")
+    entry_file = EntryFile.objects.create(entry=entry, name="e.pdf", file=ContentFile(b"%PDF-1.4 e", name="e.pdf"))
     return SimpleNamespace(
         contest=contest, attempt=attempt, drill=drill, step=procedure.steps.first(), forum=forum,
-        agenda_item=agenda_item, training_class=training_class, course=course, training_material=training_material, course_token=course_token,
+        agenda_item=agenda_item, showcase_round=showcase_round, entry=entry, entry_file=entry_file, training_class=training_class, course=course, training_material=training_material, course_token=course_token,
         room=room, room_photo=room_photo, campaign=campaign, brand=brand, brand_evidence=brand_evidence,
         project=project, milestone=milestone,
         a2=a2, member=world.members.a2[0], meeting=meeting, evaluation=evaluation, attachment=attachment,
