@@ -5,7 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from dangjian.brands.api.views import BrandViewSet, MilestoneViewSet, ProjectViewSet
-from dangjian.learning.api.views import TrainingClassViewSet, TrainingHoursViewSet
+from dangjian.learning.api.views import ContestViewSet, DrillViewSet, TrainingClassViewSet, TrainingHoursViewSet
 from dangjian.dues.api.views import DuesCalculatorView, PaymentViewSet
 from dangjian.meetings.api.views import MeetingViewSet
 from dangjian.members.api.views import MemberViewSet
@@ -29,6 +29,8 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("training-classes", TrainingClassViewSet, basename="training-class")
 router.register("training-hours", TrainingHoursViewSet, basename="training-hours")
+router.register("contests", ContestViewSet, basename="contest")
+router.register("drills", DrillViewSet, basename="drill")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

@@ -40,6 +40,7 @@ NO_OBJECT = {
     "dues:index", "dues:me", "dues:calculator", "dues-calculator", "dues-payment-list", "recruitment:index",
     "candidate-list", "rooms:index", "brands:index", "room-list", "brand-list", "project-list", "milestone-list",
     "learning:index", "learning:me", "training-class-list", "training-hours-list", "learning:bank_template",
+    "contest-list", "drill-list",
 }
 
 # (url name, its arguments) → (arguments for the A2 objects, GET answer, POST answer) for an out-of-scope persona.
@@ -186,6 +187,11 @@ SCOPE_TABLE = {
     ("room-list", "format"): None, ("brand-list", "format"): None, ("project-list", "format"): None,
     ("milestone-list", "format"): None,
     ("training-class-list", "format"): None, ("training-hours-list", "format"): None,
+    ("contest-list", "format"): None, ("drill-list", "format"): None,
+    ("contest-detail", "pk"): (lambda o: {"pk": o.contest.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("contest-detail", "format,pk"): (lambda o: {"pk": o.contest.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
+    ("drill-detail", "pk"): (lambda o: {"pk": o.drill.pk}, NOT_FOUND, NOT_ALLOWED),
+    ("drill-detail", "format,pk"): (lambda o: {"pk": o.drill.pk, "format": "json"}, NOT_FOUND, NOT_ALLOWED),
     ("learning:classes", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("learning:class_new", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),
     ("learning:hours", "org_pk"): (lambda o: {"org_pk": o.a2.pk}, NOT_FOUND, NOT_FOUND),

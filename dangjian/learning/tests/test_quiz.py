@@ -187,3 +187,16 @@ def test_courses_attended_and_contests_passed_feed_member_points(world, contest)
     assert sorted((line.record_label, line.points) for line in lines) == [
         ("学习班：第1讲", Decimal("0.5")), ("学习班：第2讲", Decimal("0.5")), ("知党史国史", Decimal("1"))]
     assert all(line.url == "" for line in lines)
+
+
+def test_the_api_lists_contests_with_participants_and_best_score_in_scope(world, contest):
+    from rest_framework.test import APIClient
+
+    attempt = quiz.start(contest=contest, member=world.members.a1[0], now=NOW)
+    quiz.submit(attempt=attempt, given=right_answers(attempt), now=NOW + datetime.timedelta(seconds=60))
+    api = APIClient()
+    api.force_authenticate(world.users.group_admin)
+    body = api.get("/api/contests/").json()["results"]
+    assert [(r["title"], r["participants"], r["best_score"]) for r in body] == [("知党史国史", 1, "100.0")]
+    api.force_authenticate(world.users.outsider)
+    assert api.get("/api/contests/").json()["results"] == [] and api.get(f"/api/contests/{contest.pk}/").status_code == 404
