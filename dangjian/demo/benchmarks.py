@@ -429,10 +429,18 @@ def hand_written_points(root, year):
 
     pg = connection.vendor == "postgresql"
     least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
-    bucket = {"month": "date_trunc('month', mt.held_on)" if pg else "strftime('%%m', mt.held_on)",
-              "quarter": "date_trunc('quarter', mt.held_on)" if pg else "(CAST(strftime('%%m', mt.held_on) AS INTEGER) - 1) / 3",
-              # a year's bucket is the year itself: a bare constant in GROUP BY would be read as a column number
-              "year": "date_trunc('year', mt.held_on)" if pg else "strftime('%%Y', mt.held_on)"}
+    def bucket(period, day):
+        if pg:
+            return f"date_trunc('{period}', {day})"
+        # a year's bucket is the year itself: a bare constant in GROUP BY would be read as a column number
+        return {"month": f"strftime('%%m', {day})", "quarter": f"(CAST(strftime('%%m', {day}) AS INTEGER) - 1) / 3",
+                "year": f"strftime('%%Y', {day})"}[period]
+
+    # a quiz is dated by the local day it was submitted (the engine's submitted_at__date, in TIME_ZONE)
+    from django.conf import settings
+
+    local = (f"CAST(at.submitted_at AT TIME ZONE '{settings.TIME_ZONE}' AS date)" if pg  # the function Django registers
+             else f"django_datetime_cast_date(at.submitted_at, '{settings.TIME_ZONE}', 'UTC')")
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     parts, params = [], []
     for rule, include, exclude in rulebook.groups(PointRule.objects.all(), root):
@@ -446,12 +454,24 @@ def hand_written_points(root, year):
                          f" JOIN orgs_organization o ON o.id = m.organization_id WHERE {where}")
             params += where_params
             continue
-        if rule.source in ("host", "lecturer"):
+        cond, cond_params = "", []
+        if rule.source == "training":  # courses attended (学习培训)
+            source = ("learning_courseattendance a JOIN learning_course c ON c.id = a.course_id"
+                      " JOIN members_member m ON m.id = a.member_id")
+            who, day, dated = "a.member_id", "c.held_on", "c.held_on BETWEEN %s AND %s"
+        elif rule.source == "quiz":  # a contest's first attempt scoring 60 or more
+            source = "learning_attempt at JOIN members_member m ON m.id = at.member_id"
+            who, day = "at.member_id", local
+            dated = (f"at.submitted_at IS NOT NULL AND at.score >= 60 AND {local} BETWEEN %s AND %s AND NOT EXISTS ("
+                     "SELECT 1 FROM learning_attempt e WHERE e.contest_id = at.contest_id AND e.member_id = at.member_id"
+                     " AND e.submitted_at IS NOT NULL AND e.score >= 60 AND e.id < at.id)")
+        elif rule.source in ("host", "lecturer"):
             who = "mt.host_id" if rule.source == "host" else "mt.lecturer_member_id"
             source = f"meetings_meeting mt JOIN members_member m ON m.id = {who}"
-            cond, cond_params = "", []
+            day, dated = "mt.held_on", "mt.status = 'held' AND mt.held_on BETWEEN %s AND %s"
         else:
             source = "meetings_attendance a JOIN meetings_meeting mt ON mt.id = a.meeting_id JOIN members_member m ON m.id = a.member_id"
+            day, dated = "mt.held_on", "mt.status = 'held' AND mt.held_on BETWEEN %s AND %s"
             who, cond, cond_params = "a.member_id", " AND a.status = %s", ["absent" if rule.source == "absent" else "present"]
             if rule.source == "cobuilding":
                 cond += " AND mt.id IN (SELECT ca.meeting_id FROM cobuilding_activity ca WHERE ca.meeting_id IS NOT NULL)"
@@ -462,9 +482,9 @@ def hand_written_points(root, year):
         if rule.capped:
             cap = int(rule.cap * 10)
             total = f"{least}({total}, {cap})" if p10 >= 0 else f"{greatest}({total}, {-cap})"
-            group += f", {bucket[rule.cap_period]}"
+            group += f", {bucket(rule.cap_period, day)}"
         parts.append(f"SELECT {who} AS mid, {total} AS pts FROM {source} JOIN orgs_organization o ON o.id = m.organization_id"
-                     f" WHERE mt.status = 'held' AND mt.held_on BETWEEN %s AND %s{cond} AND {where} GROUP BY {group}")
+                     f" WHERE {dated}{cond} AND {where} GROUP BY {group}")
         params += [start, end, *cond_params, *where_params]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT mid, SUM(pts) FROM ({' UNION ALL '.join(parts)}) lines GROUP BY mid", params)

@@ -187,6 +187,13 @@ def test_courses_attended_and_contests_passed_feed_member_points(world, contest)
     assert sorted((line.record_label, line.points) for line in lines) == [
         ("学习班：第1讲", Decimal("0.5")), ("学习班：第2讲", Decimal("0.5")), ("知党史国史", Decimal("1"))]
     assert all(line.url == "" for line in lines)
+    # the bench's hand-written SQL of the same rules agrees (its yardstick must count these sources too)
+    from dangjian.demo.benchmarks import hand_written_points
+
+    app = year_points(Member.objects.filter(organization__path__startswith=world.orgs.group.path, ended_on__isnull=True),
+                      NOW.year)
+    hand = hand_written_points(world.orgs.group, NOW.year)
+    assert {k: int(v * 10) for k, v in app.items() if v} == {k: v for k, v in hand.items() if v}
 
 
 def test_the_api_lists_contests_with_participants_and_best_score_in_scope(world, contest):
