@@ -173,6 +173,7 @@ def run(members, *, log=print, load=True):
     figures += dues_figures(root, prefix)
     figures += recruitment_figures(root, prefix)
     figures += brands_figures(root, prefix)
+    figures += learning_figures(root, prefix)
     figures.append(reminder_figure(prefix))
     if load and prefix == "postgresql":  # the issue's load targets are for PostgreSQL through gunicorn
         figures += load_figures(root, prefix)
@@ -603,6 +604,83 @@ def brands_figures(root, prefix):
                    "ms", 300),
             Figure(f"{prefix}.brands_portfolio_figures_root",
                    median_ms(lambda: build(root, Brand.objects.all(), Project.objects.all(), today.year, today)), "ms", 300)]
+
+
+def learning_figures(root, prefix):
+    """学习培训 at scale: a class per branch with four 4-hour courses this year, every member enrolled and nine in ten
+    at each course (some 360,000 attendance rows, written set-based once); the group root's hours roll-up page and
+    the same figures hand-written in SQL."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from dangjian.learning import services as learning
+    from dangjian.learning.models import TrainingClass
+    from dangjian.members.models import Member
+
+    today = timezone.localdate()
+    year = today.year
+    if not TrainingClass.objects.filter(organization__path__startswith=root.path).exists():
+        branches = "FROM orgs_organization o WHERE o.kind = 'branch' AND o.path LIKE %s"
+        with connection.cursor() as c:
+            c.execute("INSERT INTO learning_trainingclass (organization_id, title, starts_on, ends_on, place, video_link, "
+                      "audience, description, checkin_token) SELECT o.id, '学习班', %s, %s, '', '', 'members', '', '' "
+                      f"{branches}", [datetime.date(year, 1, 5), datetime.date(year, 10, 31), root.path + "%"])
+            for month in (2, 4, 6, 8):
+                c.execute("INSERT INTO learning_course (training_class_id, title, lecturer, held_on, hours) SELECT t.id, "
+                          "'专题', '书记', %s, 4 FROM learning_trainingclass t JOIN orgs_organization o ON o.id = "
+                          "t.organization_id WHERE o.path LIKE %s", [datetime.date(year, month, 15), root.path + "%"])
+            c.execute("INSERT INTO learning_enrolment (training_class_id, member_id, enrolled_at) SELECT t.id, m.id, %s "
+                      "FROM learning_trainingclass t JOIN members_member m ON m.organization_id = t.organization_id "
+                      "JOIN orgs_organization o ON o.id = t.organization_id WHERE o.path LIKE %s",
+                      [timezone.now(), root.path + "%"])
+            c.execute("INSERT INTO learning_courseattendance (course_id, member_id) SELECT co.id, e.member_id "
+                      "FROM learning_course co JOIN learning_enrolment e ON e.training_class_id = co.training_class_id "
+                      "JOIN members_member m ON m.id = e.member_id JOIN orgs_organization o ON o.id = m.organization_id "
+                      "WHERE o.path LIKE %s AND (e.member_id + co.id) %% 10 <> 0", [root.path + "%"])
+            c.execute("ANALYZE")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench_admin"))
+    members = Member.objects.all()
+    app = {o.pk: (n, met, avg) for o, n, met, _short, avg in learning.rollup(root, members, year)}
+    hand = hand_written_hours(root, year)
+    if app != hand:
+        raise RuntimeError("training hours: the app and the hand-written SQL disagree")
+    return [Figure(f"{prefix}.learning_hours_root_page", page_time(client, reverse("learning:hours", args=[root.pk]), {}),
+                   "ms", 1000),
+            Figure(f"{prefix}.learning_hours_rollup", median_ms(lambda: learning.rollup(root, members, year), runs=3), "ms", 1000),
+            Figure(f"{prefix}.learning_hours_rollup_hand_sql", median_ms(lambda: hand_written_hours(root, year), runs=3),
+                   "ms", 1000)]
+
+
+def hand_written_hours(root, year):
+    """{organization id: (members, met, hours)} per organization under the root, hand-written: each member's hours
+    from the year's attendance, 56 for a committee seat that year, else 32."""
+    import datetime
+
+    from dangjian.orgs.models import Organization
+
+    from decimal import Decimal
+
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    step = len(root.path) + Organization.steplen
+    sql = f"""
+        WITH h AS (SELECT a.member_id, SUM(c.hours) AS hours FROM learning_courseattendance a
+                   JOIN learning_course c ON c.id = a.course_id WHERE c.held_on BETWEEN %s AND %s GROUP BY a.member_id),
+             seat AS (SELECT DISTINCT s.member_id FROM orgs_committeemember s JOIN orgs_committee k ON k.id = s.committee_id
+                      WHERE k.elected_on <= %s AND (k.ended_on IS NULL OR k.ended_on >= %s))
+        SELECT SUBSTR(o.path, 1, {step}) AS child, COUNT(*),
+               SUM(CASE WHEN COALESCE(h.hours, 0) >= CASE WHEN seat.member_id IS NULL THEN 32 ELSE 56 END THEN 1 ELSE 0 END),
+               SUM(COALESCE(h.hours, 0))
+        FROM members_member m JOIN orgs_organization o ON o.id = m.organization_id
+        LEFT JOIN h ON h.member_id = m.id LEFT JOIN seat ON seat.member_id = m.id
+        WHERE o.path LIKE %s AND m.joined_on <= %s AND (m.ended_on IS NULL OR m.ended_on >= %s)
+        GROUP BY SUBSTR(o.path, 1, {step})"""
+    with connection.cursor() as c:
+        c.execute(sql, [first, last, last, first, root.path + "%", last, first])
+        rows = c.fetchall()
+    orgs = dict(Organization.objects.filter(path__in=[r[0] for r in rows]).values_list("path", "pk"))
+    return {orgs[child]: (n, int(met), round(Decimal(total or 0) / n, 1)) for child, n, met, total in rows if child in orgs}
 
 
 def dues_bench_data(root, month):

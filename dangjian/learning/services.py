@@ -139,14 +139,26 @@ def with_hours(members, year):
 
 
 def rollup(org, members, year):
-    """[(organization, members, met, short, average hours)] per organization directly under `org` — grouped in SQL
-    over the annotated members (the caller's scoped queryset)."""
+    """[(organization, members, met, short, average hours)] per organization directly under `org`, for the caller's
+    scoped `members`: the year's attendance aggregated once per member (those at or above the minimum that applies —
+    56 for a committee seat that year, else 32) as an uncorrelated IN-list hashed once, then the counts per
+    organization, and the hours per organization — not a subquery per member."""
+    first, last = year_range(year)
     step = len(org.path) + Organization.steplen
-    rows = (with_hours(members.filter(organization__path__startswith=org.path), year)
-            .annotate(child=Substr("organization__path", 1, step)).order_by().values("child")
-            .annotate(n=Count("pk"), met=Count("pk", filter=Q(shortfall=0)), total=Sum("hours"))
-            .values_list("child", "n", "met", "total"))
-    found = {c: (n, met, total or Decimal(0)) for c, n, met, total in rows}
+    members = members.filter(organization__path__startswith=org.path, joined_on__lte=last).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+    attended = CourseAttendance.objects.filter(member__in=members.values("pk"), course__held_on__range=(first, last))
+    seated = CommitteeMember.objects.filter(committee__elected_on__lte=last).filter(
+        Q(committee__ended_on__isnull=True) | Q(committee__ended_on__gte=first)).values("member")
+    # one aggregation of the year's attendance: the members at or above the minimum that applies to them
+    reached = (attended.order_by().values("member").annotate(h=Sum("course__hours"))
+               .filter(Q(h__gte=COMMITTEE_MINIMUM_HOURS) | Q(h__gte=MEMBER_MINIMUM_HOURS) & ~Q(member__in=seated))
+               .values("member"))
+    counts = (members.annotate(child=Substr("organization__path", 1, step)).order_by().values("child")
+              .annotate(n=Count("pk"), met=Count("pk", filter=Q(pk__in=reached))).values_list("child", "n", "met"))
+    totals = dict(attended.annotate(child=Substr("member__organization__path", 1, step)).order_by().values("child")
+                  .annotate(t=Sum("course__hours")).values_list("child", "t"))
+    found = {c: (n, m, totals.get(c) or Decimal(0)) for c, n, m in counts}
     orgs = {o.path: o for o in Organization.objects.filter(path__in=list(found))}
     return [(orgs[p], n, met, n - met, round(total / n, 1) if n else Decimal(0))
             for p, (n, met, total) in sorted(found.items()) if p in orgs]
