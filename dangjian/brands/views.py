@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import CHANGE
+from dangjian.core.views import form_errors_text
 from dangjian.core.scope import grant_paths, user_can
 from dangjian.core.versioning import StaleEdit, claim_version, conflict_details
 from dangjian.orgs.models import Organization
@@ -122,22 +123,26 @@ def _readable_meetings(user, evidence):
     return set(Meeting.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
-@login_required
-def brand_edit(request, pk):
-    brand = get_object_or_404(Brand.objects.visible_to(request.user, CHANGE).select_related("organization"), pk=pk)
-    form = BrandForm(request.POST or None, instance=brand, owner=brand.organization, user=request.user)
+def _versioned_edit(request, obj, form_class):
+    """Edit a brand or a project of the branch: the second save over a stale version is refused with what changed."""
+    form = form_class(request.POST or None, instance=obj, owner=obj.organization, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                claim_version(brand, form.cleaned_data.get("version") or brand.version)
-                brand = form.save()
+                claim_version(obj, form.cleaned_data.get("version") or obj.version)
+                obj = form.save()
         except StaleEdit as e:
             form.add_error(None, [e.message] + conflict_details(form, e.current))
         else:
             messages.success(request, _("已保存"))
-            return redirect(brand)
-    return render(request, "brands/form.html", {"form": form, "owner": brand.organization, "title": brand.name,
-                                                "back": brand})
+            return redirect(obj)
+    return render(request, "brands/form.html", {"form": form, "owner": obj.organization, "title": str(obj), "back": obj})
+
+
+@login_required
+def brand_edit(request, pk):
+    brand = get_object_or_404(Brand.objects.visible_to(request.user, CHANGE).select_related("organization"), pk=pk)
+    return _versioned_edit(request, brand, BrandForm)
 
 
 @login_required
@@ -146,7 +151,7 @@ def decide(request, pk):
     brand = get_object_or_404(Brand.objects.visible_to(request.user).select_related("organization"), pk=pk)
     form = DecisionForm(request.POST, brand=brand)
     if not form.is_valid():
-        messages.error(request, "；".join(e for v in form.errors.values() for e in v))
+        messages.error(request, form_errors_text(form))
         return redirect(brand)
     try:
         services.decide(brand=brand, to_stage=form.cleaned_data["to_stage"], on=form.cleaned_data["decided_on"],
@@ -172,7 +177,7 @@ def _add_evidence(request, target, back, milestones=None):
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
     else:
-        messages.error(request, "；".join(e for v in form.errors.values() for e in v))
+        messages.error(request, form_errors_text(form))
     return redirect(back)
 
 
@@ -265,19 +270,7 @@ def project_detail(request, pk):
 @login_required
 def project_edit(request, pk):
     project = get_object_or_404(Project.objects.visible_to(request.user, CHANGE).select_related("organization"), pk=pk)
-    form = ProjectForm(request.POST or None, instance=project, owner=project.organization, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                claim_version(project, form.cleaned_data.get("version") or project.version)
-                project = form.save()
-        except StaleEdit as e:
-            form.add_error(None, [e.message] + conflict_details(form, e.current))
-        else:
-            messages.success(request, _("已保存"))
-            return redirect(project)
-    return render(request, "brands/form.html", {"form": form, "owner": project.organization, "title": project.title,
-                                                "back": project})
+    return _versioned_edit(request, project, ProjectForm)
 
 
 def _changeable_project(request, pk):
@@ -293,7 +286,7 @@ def milestone_add(request, pk):
         form.save()
         messages.success(request, _("已添加节点"))
     else:
-        messages.error(request, "；".join(e for v in form.errors.values() for e in v))
+        messages.error(request, form_errors_text(form))
     return redirect(project)
 
 
@@ -377,7 +370,7 @@ def project_review(request, pk):
     form = ReviewForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError([e for v in form.errors.values() for e in v])
+            raise ValidationError([form_errors_text(form)])
         d = form.cleaned_data
         services.review(project=project, kind=d["kind"], score=d["score"], comment=d["comment"], on=d["reviewed_on"],
                         by=request.user)

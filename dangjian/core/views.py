@@ -145,6 +145,11 @@ class ObjectEditView(ScopedMixin, View):
         return {}
 
 
+def form_errors_text(form):
+    """A form's errors as one sentence for a message (the small forms posted from a page's <details>)."""
+    return "；".join(e for v in form.errors.values() for e in v)
+
+
 def report_conflict(form, stale):
     """The conflict as a form error in Chinese — who saved, and what now differs — and the form moved to the new
     version, so a second save, after looking, is a deliberate overwrite."""

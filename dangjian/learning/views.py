@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import CHANGE
+from dangjian.core.views import form_errors_text
 from dangjian.core.scope import grant_paths, own_record, user_can
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
@@ -101,7 +102,7 @@ def add_course(request, pk):
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
     else:
-        messages.error(request, "；".join(e for v in form.errors.values() for e in v))
+        messages.error(request, form_errors_text(form))
     return redirect(c)
 
 
@@ -124,7 +125,7 @@ def add_material(request, pk):
         Material.objects.create(training_class=c, file=f, name=f.name[:200])
         messages.success(request, _("已上传材料"))
     else:
-        messages.error(request, "；".join(e for v in form.errors.values() for e in v))
+        messages.error(request, form_errors_text(form))
     return redirect(c)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import CHANGE
+from dangjian.core.views import form_errors_text
 from dangjian.core.scope import user_can
 from dangjian.meetings.attachments import check_attachment
 from dangjian.meetings.models import Meeting
@@ -202,7 +203,7 @@ def agenda_add(request, pk):
         item.save()
         messages.success(request, _("已添加议程"))
     else:
-        messages.error(request, "；".join(e for v in form.errors.values() for e in v))
+        messages.error(request, form_errors_text(form))
     return redirect(session)
 
 

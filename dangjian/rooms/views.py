@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.roles import CHANGE
+from dangjian.core.views import form_errors_text
 from dangjian.core.scope import grant_paths, user_can
 from dangjian.meetings.models import Meeting
 from dangjian.orgs.models import Organization
@@ -98,7 +99,7 @@ def upload_photo(request, pk):
         services.add_photo(room=room, file=form.cleaned_data["file"], item=form.cleaned_data["item"])
         messages.success(request, _("已上传照片"))
     else:
-        messages.error(request, "；".join(e for v in form.errors.values() for e in v))
+        messages.error(request, form_errors_text(form))
     return redirect("rooms:detail", room.pk)
 
 

@@ -256,3 +256,18 @@ def test_the_branch_records_a_projects_business_indicators_and_updates_the_actua
     client.post(url, {"name": "进尺", "target": "不是数字"})
     assert list(p.indicators.values_list("name", "actual")) == [("原煤产量", Decimal("131.50"))]
     assert "131.50" in client.get(reverse("brands:project", args=[p.pk])).content.decode()
+
+
+def test_the_second_save_over_a_stale_brand_gets_a_conflict_not_an_overwrite(world):
+    from django.test import Client
+
+    brand = declare(world)
+    first, second = Client(), Client()
+    first.force_login(world.users.secretary)
+    second.force_login(world.users.group_admin)
+    fields = {"name": brand.name, "theme": brand.theme_id, "connotation": "内涵", "version": brand.version}
+    first.post(reverse("brands:brand_edit", args=[brand.pk]), {**fields, "slogan": "第一人的口号"})
+    stale = second.post(reverse("brands:brand_edit", args=[brand.pk]), {**fields, "slogan": "第二人的口号"})
+    brand.refresh_from_db()
+    assert brand.slogan == "第一人的口号" and brand.version == 2
+    assert "已被他人修改" in stale.content.decode() and "第一人的口号" in stale.content.decode()
