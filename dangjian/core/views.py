@@ -201,13 +201,19 @@ def database_outage(exc):
     """Whether `exc` comes from losing the database: the driver's error itself, an error raised while handling one
     (its __context__), or Django refusing to go on in a transaction whose connection was dropped — a connection
     found dead by the health check inside an atomic block raises "Cannot open a new connection in an atomic block",
-    a ProgrammingError with no driver error attached."""
+    a ProgrammingError with no driver error attached. The driver's own classes count too: closing a server-side
+    cursor (a form's choices read with .iterator()) raises psycopg's OperationalError outside Django's wrapping."""
     from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
+    lost = {OperationalError, InterfaceError}
+    for c in connections.all(initialized_only=True):
+        driver = getattr(c, "Database", None)
+        lost.update(k for k in (getattr(driver, "OperationalError", None), getattr(driver, "InterfaceError", None)) if k)
+    lost = tuple(lost)
     seen = set()
     e = exc
     while e is not None and id(e) not in seen:
-        if isinstance(e, (OperationalError, InterfaceError)):
+        if isinstance(e, lost):
             return True
         seen.add(id(e))
         e = e.__cause__ or e.__context__

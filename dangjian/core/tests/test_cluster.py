@@ -198,11 +198,19 @@ def edit_member(browser, member, phone):
 def server_errors(cluster, most=3):
     """The app servers' logged errors other than the expected 503s (each with the lines that follow it: gunicorn's
     own tracebacks are multi-line), for a failure message that says what broke."""
+    import json
+
     found = []
     for log in sorted(cluster.tmp.glob("gunicorn-*.log")):
         lines = log.read_text(errors="replace").splitlines()
-        found += ["\n".join(lines[i:i + 30])[-4000:] for i, line in enumerate(lines)
-                  if "ERROR" in line and "Service Unavailable" not in line]
+        for i, line in enumerate(lines):
+            if "ERROR" not in line or "Service Unavailable" in line:
+                continue
+            try:  # the JSON log format: the message and the end of the traceback (where the error is named)
+                record = json.loads(line)
+                found.append(f"{record.get('message')}\n…{record.get('exception', '')[-2500:]}")
+            except ValueError:
+                found.append("\n".join(lines[i:i + 30])[-4000:])
     return "\n---\n".join(found[:most]) or "(nothing)"
 
 

@@ -104,7 +104,7 @@ def _raised(make):
         return e
 
 
-def test_a_lost_database_is_told_from_a_bug_by_what_was_raised_and_while_handling_what():
+def test_a_lost_database_is_told_from_a_bug_by_what_was_raised_and_while_handling_what(db):
     """A database restart answers 503 (retry, nothing saved) whatever Django raised on top of the driver's error;
     a programming error with no lost connection behind it stays a 500."""
     from django.db import OperationalError, ProgrammingError
@@ -123,6 +123,14 @@ def test_a_lost_database_is_told_from_a_bug_by_what_was_raised_and_while_handlin
 
     assert database_outage(_raised(lost))
     assert database_outage(_raised(while_handling))
+    # the driver's own error, unwrapped (psycopg raises it closing a server-side cursor outside Django's wrapping)
+    from django.db import connection
+
+    def driver_lost():
+        raise connection.Database.OperationalError("consuming input failed: server closed the connection unexpectedly")
+
+    connection.ensure_connection()
+    assert database_outage(_raised(driver_lost))
     assert not database_outage(_raised(lambda: 1 / 0))
     assert not database_outage(_raised(lambda: (_ for _ in ()).throw(ProgrammingError("syntax error"))))
 
