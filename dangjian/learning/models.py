@@ -178,8 +178,10 @@ class ContestMode(models.TextChoices):
 
 class Contest(models.Model):
     """A contest: its questions fixed or drawn at random per attempt (by tag and difficulty), a time limit the server
-    enforces, open and close times, one attempt or the best of several."""
+    enforces, open and close times, one attempt or the best of several. Addressed to the organizer's subtree: the
+    organizations below read it (their secretaries follow the leaderboard)."""
     scope_path = "organization__path"
+    scope_reaches_below = True
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="contests",
                                      verbose_name=_("主办组织"))

@@ -104,7 +104,10 @@ def contests(request, org_pk):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
     if not user_can(request.user, "view", org):
         raise Http404
-    found = Contest.objects.visible_to(request.user).filter(organization__path__startswith=org.path).select_related("organization")
+    visible = Contest.objects.visible_to(request.user)
+    found = (visible.filter(organization__path__startswith=org.path)  # its own and those below, and the ones above
+             | visible.filter(organization__path__in=[org.path[:i] for i in range(4, len(org.path), 4)]))
+    found = found.select_related("organization").distinct()
     return render(request, "learning/contests.html", {"org": org, "contests": found[:100], "now": timezone.now(),
                                                       "can_add": user_can(request.user, CHANGE, org)})
 
