@@ -63,10 +63,12 @@ def build(org, brands, projects, year, today, shown=50, campaigns=None):
     # the campaigns of the organization, those above it and those below it: the running ones and the latest past
     campaigns = (Campaign.objects.all() if campaigns is None else campaigns).filter(Q(organization__path__in=[org.path[:i] for i in range(4, len(org.path) + 1, 4)])
                                         | Q(organization__path__startswith=org.path))
-    for c in campaigns.select_related("organization").order_by("-ends_on")[:8]:
-        of = brands.filter(campaign=c)
-        declared = of.count()
-        done = of.filter(stage__in=[Stage.ACCEPTED, Stage.NAMED]).count()
+    shown = list(campaigns.select_related("organization").order_by("-ends_on")[:8])
+    progress = {c: (n, done) for c, n, done in brands.filter(campaign__in=shown).order_by().values("campaign").annotate(
+        n=Count("pk"), done=Count("pk", filter=Q(stage__in=[Stage.ACCEPTED, Stage.NAMED])))
+        .values_list("campaign", "n", "done")}
+    for c in shown:
+        declared, done = progress.get(c.pk, (0, 0))
         p.campaigns.append((c, declared, done, (c.accept_by - today).days))
     return p
 

@@ -69,6 +69,21 @@ def score_drill(*, drill, by, scores):
                                    for pk, (score, comment) in scores.items())
 
 
+def with_results(drills):
+    """Drills annotated with their percentage in the same query (the list pages): the steps' total averaged over
+    assessors, against 10 a step."""
+    from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce, NullIf
+
+    steps = (ProcedureStep.objects.filter(procedure=OuterRef("procedure")).order_by().values("procedure")
+             .annotate(n=Count("pk")).values("n"))
+    return drills.annotate(
+        n_assessors=Count("scores__assessor", distinct=True), total=Coalesce(Sum("scores__score"), 0),
+        n_steps=Subquery(steps)).annotate(percent=ExpressionWrapper(
+            F("total") * Decimal(10) / NullIf(F("n_assessors") * F("n_steps"), 0),
+            output_field=DecimalField(max_digits=6, decimal_places=1)))
+
+
 def drill_result(drill):
     """(assessors, percentage: the steps' total averaged over assessors against 10 a step, per-step averages)."""
     n_steps = drill.procedure.steps.count()

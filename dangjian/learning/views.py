@@ -257,6 +257,7 @@ def me(request):
     if member is None:  # joined after the year asked for
         return render(request, "learning/me.html", {"member": None, "year": year})
     enrolments = (Enrolment.objects.filter(member=mine["pk"]).select_related("training_class__organization")
+                  .prefetch_related("training_class__courses", "training_class__materials")
                   .order_by("-training_class__starts_on"))
     attended = set(CourseAttendance.objects.filter(member=mine["pk"]).values_list("course_id", flat=True))
     given = set(FeedbackReceipt.objects.filter(member=mine["pk"]).values_list("training_class_id", flat=True))

@@ -93,10 +93,10 @@ def drills(request, org_pk):
             drill.save()
             messages.success(request, _("已登记演练，请评委逐步评分"))
             return redirect(drill)
-    found = Drill.objects.visible_to(request.user).filter(organization__path__startswith=org.path).select_related(
-        "procedure", "performer", "organization")[:100]
+    found = practice.with_results(Drill.objects.visible_to(request.user).filter(organization__path__startswith=org.path)
+                                  .select_related("procedure", "performer", "organization"))[:100]
     return render(request, "learning/drills.html", {
-        "org": org, "drills": [(d, practice.drill_result(d)[1]) for d in found], "form": form,
+        "org": org, "drills": [(d, d.percent) for d in found], "form": form,
         "procedures": [(p, list(p.steps.all())) for p in practice.procedures_for(org).values()]})
 
 
@@ -108,8 +108,8 @@ def drill_detail(request, pk):
     steps = list(drill.procedure.steps.all())
     may_score = (user_can(request.user, CHANGE, drill.organization) and drill.performer.user_id != request.user.pk
                  and not drill.scores.filter(assessor=request.user).exists())
-    history = [(d, practice.drill_result(d)[1]) for d in
-               Drill.objects.visible_to(request.user).filter(performer=drill.performer).select_related("procedure")]
+    history = [(d, d.percent) for d in practice.with_results(
+        Drill.objects.visible_to(request.user).filter(performer=drill.performer).select_related("procedure"))]
     return render(request, "learning/drill.html", {
         "drill": drill, "steps": [(s, per_step.get(s.pk)) for s in steps], "assessors": assessors, "percent": percent,
         "may_score": may_score, "history": history,

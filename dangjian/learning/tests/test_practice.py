@@ -61,6 +61,9 @@ def test_a_drill_is_scored_per_step_by_assessors_never_the_performer(world, logi
         practice.score_drill(drill=drill, by=world.users.group_admin, scores=full)
     assessors, percent, _per_step = practice.drill_result(drill)
     assert (assessors, str(percent)) == (2, "70.0")
+    listed = practice.with_results(Drill.objects.filter(pk=drill.pk)).get()  # the list pages' one-query form agrees
+    assert (listed.n_assessors, round(listed.percent, 1)) == (2, percent)
+    assert "70.0" in login(world.users.group_admin).get(reverse("learning:drills", args=[world.orgs.a1.pk])).content.decode()
     page = login(world.users.secretary).get(reverse("learning:drill", args=[drill.pk]))
     assert "得分 70.0（2 位评委）" in page.content.decode() and "程序不熟" in page.content.decode()
     assert login(world.users.outsider).get(reverse("learning:drill", args=[drill.pk])).status_code == 404
