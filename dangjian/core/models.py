@@ -83,3 +83,18 @@ class Job(models.Model):
         self.error = error
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "result", "error", "finished_at", "output", "stage"])
+
+
+class Generation(models.Model):
+    """How many times the tables behind a cached figure have been written (core.generations): bumped by triggers
+    in the writing transaction, so a cached figure is never read past a committed write."""
+
+    topic = models.CharField(_("主题"), max_length=40, primary_key=True)
+    n = models.BigIntegerField(_("版本"), default=0)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self):
+        return f"{self.topic}#{self.n}"

@@ -113,7 +113,7 @@ def org_compliance(request, org_pk):
     if org.kind in (OrgKind.BRANCH, OrgKind.GROUP):
         context["results"] = compliance.compliance_for(org, chosen, today)
     else:
-        context["rollup"] = compliance.rollup(org, chosen, Organization.objects.visible_to(request.user), today)
+        context["rollup"] = compliance.rollup_for(request.user, org, chosen, today)
     return render(request, "meetings/compliance.html", context)
 
 

@@ -268,8 +268,8 @@ class Facts:
                     out.append(_r(user, Kind.MEETING_DUE, f"meeting:{org.pk}:{r.rule.meeting_kind}:{r.rule.condition}:{quarter.code}:{r.status}",
                                   f"{org.name}：{r.sentence}", quarter.end, reverse("meetings:compliance", args=[org.pk]),
                                   "warning" if r.status == compliance.OVERDUE else "info"))
-        for org in admin_orgs:  # a handful of 党委 admins: the roll-up (one query per rule) for each
-            for row in compliance.rollup(org, quarter, Organization.objects.visible_to(user), today):
+        for org in admin_orgs:  # a handful of 党委 admins: the roll-up (kept per generation, shared by its admins)
+            for row in compliance.rollup_for(user, org, quarter, today):
                 if row.overdue:
                     out.append(_r(user, Kind.MEETING_DUE, f"rollup:{org.pk}:{row.key[0]}:{row.key[1]}:{quarter.code}:{row.overdue}",
                                   _("%(o)s：%(q)s有 %(n)d 个组织逾期未召开%(t)s") % {"o": org.name, "q": quarter.label, "n": row.overdue, "t": row.title},
