@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, connections
 
+from dangjian.core import generations
+
 
 class BackupError(Exception):
     pass
@@ -97,6 +99,7 @@ def restore(source):
     if manifest["vendor"] != connection.vendor:
         raise BackupError(f"备份来自 {manifest['vendor']}，当前数据库是 {connection.vendor}")
     db = settings.DATABASES["default"]
+    issued = generations.issued()
     if connection.vendor == "postgresql":
         connections.close_all()
         args, env = pg_args(db)
@@ -118,4 +121,5 @@ def restore(source):
     differ = {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n}
     if differ:
         raise BackupError(f"恢复后的行数与备份不一致：{differ}")
+    generations.move_past(issued)  # the restored ones are older: no figure cached from the live data is read again
     return manifest

@@ -8,12 +8,12 @@ becomes visible exactly when the write commits: a reader reads the generation fi
 only ever store a result under a generation older than or equal to the data it saw; after a commit nobody reads
 that key again. PostgreSQL bumps per statement, before the statement's own row locks (one lock order for every
 writer: the generation row, then the rows); SQLite per row (it has no statement triggers; its one writer excludes
-any other anyway). Restoring a backup clears the cache (the restored generations are older).
+any other anyway). A restore moves every generation past any issued before it (the restored ones are older).
 """
 import hashlib
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 
 PREFIX = "gen"
 _BUMP_SQLITE = ("INSERT INTO core_generation (topic, n) VALUES ('{topic}', 1) "
@@ -61,6 +61,28 @@ def current(topic):
         cursor.execute("SELECT n FROM core_generation WHERE topic = %s", [topic])
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def issued():
+    """{topic: generation} as now (before a restore replaces the table)."""
+    from dangjian.core.models import Generation
+
+    try:
+        return dict(Generation.objects.values_list("topic", "n"))
+    except DatabaseError:  # a database not migrated yet
+        return {}
+
+
+def move_past(issued_before):
+    """After a restore: every topic beyond any generation issued before it, so a figure cached by any process
+    (a per-process cache cannot be cleared from here) is never read for the restored data; the shared cache is
+    cleared as well."""
+    from dangjian.core.models import Generation
+
+    for topic, n in issued_before.items():
+        row, _created = Generation.objects.get_or_create(topic=topic)
+        Generation.objects.filter(topic=topic).update(n=max(row.n, n) + 1)
+    cache.clear()
 
 
 def cached(topic, parts, compute, timeout=3600):
