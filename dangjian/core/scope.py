@@ -116,9 +116,24 @@ def own_record(user):
     return cache
 
 
-def forget_grants(user):
+def scope_key(user):
+    """What `user`'s tree scope is made of — who, superuser or not, every grant — for a cache key of a figure
+    computed in that scope (core.generations). Registered sources are not in it: see has_sources."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ("anonymous",)
+    grant_paths(user, "view")  # fills the grant cache
+    return (user.pk, user.is_superuser, tuple(sorted(user._dangjian_grant_cache["grants"])))
+
+
+def has_sources(model):
+    """Whether any registered source adds to `model`'s scope (a key of grants alone would not describe it)."""
+    return bool(_SOURCES.get(model._meta.label))
+
+
+def forget_grants(user, own_record_only=False):
     """Drop the per-request grant cache, e.g. after grants change inside a test."""
-    for attr in ("_dangjian_grant_cache", "_dangjian_own_record", "_dangjian_review_grants"):
+    for attr in ("_dangjian_own_record",) if own_record_only else (
+            "_dangjian_grant_cache", "_dangjian_own_record", "_dangjian_review_grants"):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -9,11 +9,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .scope import forget_grants, grant_paths
+from . import generations
+from .scope import forget_grants, grant_paths, has_sources, scope_key
 from .versioning import StaleEdit, VersionField, claim_version, conflict_details
 
 
@@ -41,16 +46,43 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 class ObjectListView(ScopedMixin, View):
-    """List with a FilterSet (the same one the API and the export use) and pagination."""
+    """List with a FilterSet (the same one the API and the export use) and pagination.
+
+    With `cache_topic` (a core.generations topic watching every table the list reads) and `content_template`
+    (the page's content: filters and results, rendered apart from the page around it), the rendered content is
+    kept in the shared cache for this user's scope and this query until a write to those tables — a group's
+    roster page is read far more often than the roster changes. A model with registered scope sources is never
+    kept this way (grants alone would not describe its scope)."""
 
     filterset_class = None
     template_name = None
+    content_template = None
+    partial_template = None
+    cache_topic = None
     paginate_by = 50
 
     def get_filterset(self):
         return self.filterset_class(self.request.GET, queryset=self.scoped(), request=self.request)
 
     def get(self, request, *args, **kwargs):
+        partial = bool(request.headers.get("HX-Request") and self.partial_template)
+        template = self.partial_template if partial else (self.content_template or self.template_name)
+        user = request.user
+        if self.cache_topic and self.content_template and not has_sources(self.queryset.model):
+            parts = (type(self).__name__, template, scope_key(user), sorted(request.GET.lists()),
+                     translation.get_language(), timezone.localdate())
+            html = generations.cached(self.cache_topic, parts, lambda: self.render_list(template))
+        else:
+            html = self.render_list(template)
+        if partial or not self.content_template:
+            return HttpResponse(html)
+        return render(request, self.template_name, {"content": mark_safe(html)})  # rendered by our templates
+
+    def render_list(self, template):
+        """The list rendered with `template` (the results, the page's content or the whole page)."""
+        request = self.request
+        if self.cache_topic:  # read after the generation: the user's own record is data the list is kept under
+            forget_grants(request.user, own_record_only=True)
         filterset = self.get_filterset()
         # An invalid filter (a year 0, an organization out of scope) lists nothing and says why next to the
         # field; silently dropping it would list — and export — everyone.
@@ -64,9 +96,11 @@ class ObjectListView(ScopedMixin, View):
         query.pop("page", None)
         context = {"filterset": filterset, "page": page, "object_list": page.object_list, "query": query.urlencode()}
         context.update(self.extra_context(filterset, page))
-        if request.headers.get("HX-Request") and getattr(self, "partial_template", None):
-            return render(request, self.partial_template, context)
-        return render(request, self.template_name, context)
+        if template == self.template_name:  # the whole page, never kept
+            return render_to_string(template, context, request)
+        # The content and the results are rendered from their own context and the request only — no context
+        # processor: what those add (the user's name, the unread count) must not be kept with them.
+        return render_to_string(template, {**context, "request": request})
 
     def extra_context(self, filterset, page):
         return {}

@@ -28,6 +28,11 @@ MEMBERS = Tally(
     counts=lambda vendor, row: {"n": "1"}, when="{row}.ended_on IS NULL", counted=counted, kept=kept)
 
 
+# The roster page is kept in the cache under this generation (core.generations); every table its content reads.
+ROSTER_TOPIC = "roster"
+ROSTER_TABLES = ("members_member", "members_membertally", "orgs_organization")
+
+
 def roll_counts(user, org=None):
     """{status: members on the roll} in `user`'s scope (within `org`'s subtree if given), from the tally — or
     None when the tally cannot answer exactly: the user's own record lies outside their grants (visible_to adds

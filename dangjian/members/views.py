@@ -15,6 +15,7 @@ from . import services
 from .filtersets import MemberFilterSet
 from .forms import EndMembershipForm, MemberForm, PostForm, TransferForm
 from .models import Member
+from .tally import ROSTER_TOPIC
 
 
 def can_see_id(user, member):
@@ -25,7 +26,9 @@ class MemberListView(ObjectListView):
     queryset = Member.objects.all()
     filterset_class = MemberFilterSet
     template_name = "members/list.html"
+    content_template = "members/_content.html"
     partial_template = "members/_table.html"
+    cache_topic = ROSTER_TOPIC
 
     def known_count(self, filterset):
         return filterset.tally_count()
