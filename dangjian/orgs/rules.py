@@ -44,12 +44,13 @@ def member_counts(org):
     return agg["total"], agg["full"]
 
 
-def structural_warnings(org, today=None):
+def structural_warnings(org, today=None, counts=None):
+    """`counts`: member_counts(org), if already read."""
     today = today or timezone.localdate()
     warnings = []
     if org.is_dissolved:
         return [Warning(INFO, _("该组织已于 %(d)s 撤销") % {"d": org.dissolved_on})]
-    total, full = member_counts(org)
+    total, full = counts or member_counts(org)
     committee = org.current_committee()
     seats = list(committee.seats.values_list("position", flat=True)) if committee else []
 

@@ -26,12 +26,12 @@ def with_member_counts(orgs):
     return orgs.annotate(member_count=Coalesce(Subquery(sums), 0))
 
 
-def children_with_member_counts(parent, children):
-    """Children of `parent`, each with `member_count` for its subtree, from ONE grouped query over the member
-    tally: its rows are grouped by the first (depth+1) steps of their organization's path — the child they fall
-    under — instead of one count per child over 100,000 members."""
+def child_member_counts(parent):
+    """{child path: members on the roll in its subtree} from ONE grouped query over the member tally: its rows
+    are grouped by the first (depth+1) steps of their organization's path — the child they fall under — instead
+    of one count per child over 100,000 members."""
     length = (parent.depth + 1) * Organization.steplen
-    counts = dict(
+    return dict(
         MemberTally.objects.filter(organization__path__startswith=parent.path, organization__depth__gt=parent.depth)
         .annotate(prefix=Substr("organization__path", 1, length))
         .values("prefix")
@@ -39,6 +39,11 @@ def children_with_member_counts(parent, children):
         .order_by()
         .values_list("prefix", "total")
     )
+
+
+def children_with_member_counts(parent, children, counts=None):
+    """Children of `parent`, each with `member_count` for its subtree (`counts`: child_member_counts, if read)."""
+    counts = child_member_counts(parent) if counts is None else counts
     children = list(children)
     # A 党小组's members belong to its branch (Member.organization) and name the group in party_group:
     # counted by that link, or every group would show 0 while its page lists its members.

@@ -7,15 +7,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.roles import MANAGE_ORG, MOVE_ORG, VIEW_CHANGELOG
+from dangjian.core import generations
 from dangjian.core.scope import grant_paths, user_can
 from dangjian.core.views import ObjectEditView, ObjectListView, OutOfScope, changelog_for, ensure_in_scope
 from dangjian.members.models import Member
+from dangjian.members.tally import ROSTER_TOPIC
 
 from . import services
 from .filtersets_external import ExternalOrganizationFilterSet
 from .forms import CommitteeForm, ExternalOrganizationForm, MoveForm, OrganizationForm
 from .models import ExternalOrganization, Organization, OrgKind
-from .rules import structural_warnings
+from .rules import member_counts, structural_warnings
 
 
 def visible(user, action="view"):
@@ -55,21 +57,27 @@ def detail(request, pk):
     user = request.user
     org = get_object_or_404(visible(user), pk=pk)
     committee = org.current_committee()
+    # The subtree's member counts (the same for everyone who sees the page): kept until the roster changes.
+    own_counts, child_counts = generations.cached(
+        ROSTER_TOPIC, ("org_counts", org.pk), lambda: (member_counts(org), services.child_member_counts(org)))
     context = {
         "org": org,
         "crumbs": [o for o in org.ancestors_and_self()[:-1] if user_can(user, "view", o)],
-        "warnings": structural_warnings(org),
+        "warnings": structural_warnings(org, counts=own_counts),
         "committee": committee,
         "seats": committee.seats.select_related("member") if committee else [],
         "past_committees": org.committees.exclude(pk=committee.pk if committee else None).order_by("-term_number"),
         "children": services.children_with_member_counts(
-            org, visible(user).filter(path__startswith=org.path, depth=org.depth + 1).order_by("order", "code")
-        ),
+            org, visible(user).filter(path__startswith=org.path, depth=org.depth + 1).order_by("order", "code"),
+            child_counts),
         "members": Member.objects.visible_to(user).on_roll().filter(organization=org).select_related("party_group")[:20],
         "direct_count": Member.objects.visible_to(user).on_roll().filter(organization=org).count(),
         "can_manage": user_can(user, MANAGE_ORG, org),
         "can_move": user_can(user, MOVE_ORG, org) and org.depth > 1,
     }
+    url, kinds = reverse("orgs:detail", args=[0])[:-2], {k: str(v) for k, v in OrgKind.choices}
+    for child in context["children"]:  # the link and the kind's label built once, not resolved per row
+        child.url, child.kind_label = f"{url}{child.pk}/", kinds.get(child.kind, child.kind)
     # Link a committee member's file only where the viewer may open it: no dead links for any persona.
     context["readable_members"] = set(Member.objects.visible_to(user).filter(
         pk__in=[s.member_id for s in context["seats"]]).values_list("pk", flat=True)) if committee else set()
