@@ -1,27 +1,34 @@
 """Figures cached until the data behind them changes: a generation per topic, bumped by the database.
 
-A figure that is costly and read far more often than its data is written (the compliance roll-up of a group:
-eight grouped queries over 5,000 branches, the same for everyone whose grant covers the group) is kept in the
-shared cache under its topic's generation. Triggers on every table the figure reads bump the generation in the
+A figure that is costly and read far more often than its data is written (a group's compliance roll-up: eight
+grouped queries over 5,000 branches, the same for everyone whose grant covers the group; a roster page) is kept in
+the shared cache under its topic's generation. Triggers on every table the figure reads bump the generation in the
 writing transaction — forms, the API, imports, bulk loads, cascades, recompute, raw SQL alike — so the new value
-becomes visible exactly when the write commits: a reader reads the generation first, then the data, and can
-only ever store a result under a generation older than or equal to the data it saw; after a commit nobody reads
-that key again. PostgreSQL bumps per statement, before the statement's own row locks (one lock order for every
-writer: the generation row, then the rows); SQLite per row (it has no statement triggers; its one writer excludes
-any other anyway). A restore moves every generation past any issued before it (the restored ones are older).
+becomes visible exactly when the write commits: a reader reads the generation first, then the data, and so can
+only store a result under a generation no newer than the data it saw; after the commit nobody reads that key again.
+
+The generation is the sum of the topic's rows in core_generation. PostgreSQL's statement triggers insert a row
+(+1) and never update one: concurrent writers of different tables or topics never wait for each other on it and
+cannot deadlock over it; a reader folds the rows into one when they pile up (the sum is unchanged). SQLite (one
+writer) keeps one row per topic, bumped by row triggers. A restore moves every generation past those issued
+before it (the restored ones are older).
 """
 import hashlib
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 
-PREFIX = "gen"
-_BUMP_SQLITE = ("INSERT INTO core_generation (topic, n) VALUES ('{topic}', 1) "
-                "ON CONFLICT (topic) DO UPDATE SET n = n + 1;")
+COMPACT_AT = 200  # rows of one topic before a reader folds them into one
 
 
 def _name(topic, table, suffix=""):
     return f"gen_{topic}_{table}{suffix}"
+
+
+def _bump_sqlite(topic):
+    return (f"INSERT INTO core_generation (topic, n) SELECT '{topic}', 0"
+            f" WHERE NOT EXISTS (SELECT 1 FROM core_generation WHERE topic = '{topic}');"
+            f" UPDATE core_generation SET n = n + 1 WHERE topic = '{topic}';")
 
 
 def install(topic, tables, conn=None):
@@ -32,16 +39,16 @@ def install(topic, tables, conn=None):
         if conn.vendor == "postgresql":
             cursor.execute(
                 "CREATE OR REPLACE FUNCTION core_generation_bump() RETURNS trigger AS $$\n"
-                "BEGIN\n  INSERT INTO core_generation (topic, n) VALUES (TG_ARGV[0], 1)\n"
-                "  ON CONFLICT (topic) DO UPDATE SET n = core_generation.n + 1;\n  RETURN NULL;\nEND\n$$ LANGUAGE plpgsql")
+                "BEGIN\n  INSERT INTO core_generation (topic, n) VALUES (TG_ARGV[0], 1);\n  RETURN NULL;\nEND\n"
+                "$$ LANGUAGE plpgsql")
             for table in tables:
-                cursor.execute(f"CREATE TRIGGER {_name(topic, table)} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE"
+                cursor.execute(f"CREATE TRIGGER {_name(topic, table)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
                                f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION core_generation_bump('{topic}')")
         else:
             for table in tables:
                 for event in ("INSERT", "UPDATE", "DELETE"):
                     cursor.execute(f"CREATE TRIGGER {_name(topic, table, '_' + event.lower())} AFTER {event} ON {table}"
-                                   f" BEGIN {_BUMP_SQLITE.format(topic=topic)} END")
+                                   f" BEGIN {_bump_sqlite(topic)} END")
 
 
 def remove(topic, tables, conn=None):
@@ -58,17 +65,25 @@ def remove(topic, tables, conn=None):
 def current(topic):
     """The topic's generation as this transaction sees it (0 before the first write)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT n FROM core_generation WHERE topic = %s", [topic])
-        row = cursor.fetchone()
-    return row[0] if row else 0
+        cursor.execute("SELECT COALESCE(SUM(n), 0), COUNT(*) FROM core_generation WHERE topic = %s", [topic])
+        generation, rows = cursor.fetchone()
+        if rows > COMPACT_AT and connection.vendor == "postgresql":
+            # Fold the rows this statement sees into one of the same sum; a concurrent fold skips what this one
+            # deleted, and rows committed meanwhile stay as they are: the sum never moves.
+            cursor.execute("WITH gone AS (DELETE FROM core_generation WHERE topic = %s RETURNING n)"
+                           " INSERT INTO core_generation (topic, n) SELECT %s, SUM(n) FROM gone HAVING COUNT(*) > 0",
+                           [topic, topic])
+    return generation
 
 
 def issued():
     """{topic: generation} as now (before a restore replaces the table)."""
+    from django.db.models import Sum
+
     from dangjian.core.models import Generation
 
     try:
-        return dict(Generation.objects.values_list("topic", "n"))
+        return dict(Generation.objects.order_by().values_list("topic").annotate(total=Sum("n")))
     except DatabaseError:  # a database not migrated yet
         return {}
 
@@ -79,18 +94,22 @@ def move_past(issued_before):
     cleared as well."""
     from dangjian.core.models import Generation
 
+    now = issued()
     for topic, n in issued_before.items():
-        row, _created = Generation.objects.get_or_create(topic=topic)
-        Generation.objects.filter(topic=topic).update(n=max(row.n, n) + 1)
+        if now.get(topic, 0) <= n:
+            if connection.vendor == "postgresql" or topic not in now:
+                Generation.objects.create(topic=topic, n=n - now.get(topic, 0) + 1)
+            else:
+                Generation.objects.filter(topic=topic).update(n=n + 1)
     cache.clear()
 
 
 def cached(topic, parts, compute, timeout=3600):
     """compute() kept in the cache under `topic`'s generation and `parts` (everything else the result depends on:
-    the organization, the period, today). The generation is read before compute() reads the data."""
+    the organization, the period, today, the user's scope). The generation is read before compute() reads."""
     generation = current(topic)
     digest = hashlib.sha1(repr(tuple(parts)).encode()).hexdigest()
-    key = f"{PREFIX}:{connection.settings_dict['NAME']}:{topic}:{generation}:{digest}"
+    key = f"gen:{connection.settings_dict['NAME']}:{topic}:{generation}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -86,15 +86,17 @@ class Job(models.Model):
 
 
 class Generation(models.Model):
-    """How many times the tables behind a cached figure have been written (core.generations): bumped by triggers
-    in the writing transaction, so a cached figure is never read past a committed write."""
+    """Increments of a topic's generation (core.generations): its generation is the sum of its rows. Written by
+    triggers in the writing transaction — on PostgreSQL one new row per statement, so concurrent writers never
+    wait for each other on it; SQLite (one writer) keeps one row per topic."""
 
-    topic = models.CharField(_("主题"), max_length=40, primary_key=True)
-    n = models.BigIntegerField(_("版本"), default=0)
+    topic = models.CharField(_("主题"), max_length=40)
+    n = models.BigIntegerField(_("增量"), default=1)
 
     class Meta:
         verbose_name = _("数据版本")
         verbose_name_plural = _("数据版本")
+        indexes = [models.Index(fields=["topic"], include=["n"], name="generation_topic")]
 
     def __str__(self):
-        return f"{self.topic}#{self.n}"
+        return f"{self.topic}+{self.n}"
