@@ -276,10 +276,13 @@ def _save(members, user, saved):
 
     from dangjian.core.bulk import insert_rows
 
-    from .tally import MEMBERS
+    from dangjian.core import generations
+
+    from .tally import MEMBERS, ROSTER_TABLES, ROSTER_TOPIC
 
     before = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with MEMBERS.bulk_insert(after_id=before):  # the member tally counts the new rows in one statement
+    # the member tally counts the new rows in one statement; the roster's generation moves once
+    with generations.bulk_write(ROSTER_TOPIC, ROSTER_TABLES), MEMBERS.bulk_insert(after_id=before):
         insert_rows(Member, (Member(), members), vary=ROW_FIELDS)
     ids = dict(Member.objects.filter(pk__gt=before).values_list("id_number", "pk").order_by())
     ct = ContentType.objects.get_for_model(Member)
