@@ -71,7 +71,9 @@ class ObjectListView(ScopedMixin, View):
         if self.cache_topic and self.content_template and not has_sources(self.queryset.model):
             parts = (type(self).__name__, template, scope_key(user), sorted(request.GET.lists()),
                      translation.get_language(), timezone.localdate())
-            html = generations.cached(self.cache_topic, parts, lambda: self.render_list(template))
+            # ten minutes: a page per user and query adds up in the shared Redis (it is also the task broker, so
+            # it may not evict at will); the next visit after a write renders anew anyway
+            html = generations.cached(self.cache_topic, parts, lambda: self.render_list(template), timeout=600)
         else:
             html = self.render_list(template)
         if partial or not self.content_template:
