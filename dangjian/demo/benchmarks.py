@@ -51,6 +51,19 @@ def median_ms(fn, runs=5, warmup=1):
     return statistics.median(times)
 
 
+def paired_medians_ms(first, second, runs=5):
+    """(median of first, median of second), the runs interleaved: a ratio of two timings should not depend on
+    which of them a background burst (autovacuum, a checkpoint) happened to overlap."""
+    first(), second()
+    a, b = [], []
+    for _ in range(runs):
+        for fn, times in ((first, a), (second, b)):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(a), statistics.median(b)
+
+
 def page_time(client, url, params):
     def get():
         response = client.get(url, params)
@@ -810,7 +823,7 @@ def rollup_figures(root, today, prefix):
         sql_rows.clear()
         sql_rows.update(hand_written_rollup(root, last, today))
 
-    app_ms, sql_ms = median_ms(app, runs=5), median_ms(hand, runs=5)
+    app_ms, sql_ms = paired_medians_ms(app, hand, runs=5)
     if {k: v for k, v in app_rows.items() if sum(v.values())} != sql_rows:
         raise RuntimeError(f"roll-up mismatch: app {app_rows} vs sql {sql_rows}")
     return [Figure(f"{prefix}.compliance_rollup_app", app_ms, "ms", 1000),
