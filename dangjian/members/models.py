@@ -113,8 +113,8 @@ class Member(models.Model):
     confirmed_on = models.DateField(_("转正日期"), null=True, blank=True)
     status = models.CharField(_("党员状态"), max_length=20, choices=Status.choices, default=Status.FULL)
     category = models.CharField(_("人员类别"), max_length=20, choices=Category.choices, default=Category.EMPLOYED)
-    organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织")
+    organization = models.ForeignKey(  # no index of its own: the two (organization, ended_on, …) indexes lead with it
+        "orgs.Organization", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织"), db_index=False
     )
     party_group = models.ForeignKey(
         "orgs.Organization",

@@ -45,8 +45,9 @@ def _single_reading_initial(char):
     return letter if letter and "a" <= letter <= "z" else None
 
 
+@lru_cache(maxsize=65536)
 def _given_name_initials(text):
-    """Most given names have only characters whose initial does not depend on the reading, so they need no word
+    """Kept per given name (they repeat across surnames far more than whole names do). Most given names have only characters whose initial does not depend on the reading, so they need no word
     segmentation (a 100,000-row import spent seconds in it); any other character goes through pypinyin's words."""
     initials = [_single_reading_initial(c) for c in text]
     if all(initials):
