@@ -82,6 +82,37 @@ def bulk_write(topic, tables, conn=None):
     install(topic, tables, conn)
 
 
+def watch(topic, tables):
+    """The migration operation installing `topic`'s triggers on `tables` — the list frozen in the migration, so an
+    old migration never names a table created later; a table watched later gets a later migration (install is
+    idempotent). The tests compare the triggers in the database with each figure's current list."""
+    from django.db import migrations
+
+    tables = tuple(tables)
+
+    def forwards(apps, schema_editor):
+        install(topic, tables, schema_editor.connection)
+
+    def backwards(apps, schema_editor):
+        remove(topic, tables, schema_editor.connection)
+
+    return migrations.RunPython(forwards, backwards)
+
+
+def unwatched(topic, tables, conn=None):
+    """The tables of `tables` with no trigger bumping `topic` in the database (for the tests)."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+    if conn.vendor == "postgresql":
+        return [t for t in tables if _name(topic, t) not in names]
+    return [t for t in tables if any(_name(topic, t, f"_{e}") not in names for e in ("insert", "update", "delete"))]
+
+
 def current(topic):
     """The topic's generation as this transaction sees it (0 before the first write)."""
     with connection.cursor() as cursor:

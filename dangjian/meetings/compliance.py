@@ -222,7 +222,7 @@ def subtree_for(rule, include, exclude, orgs):
     return qs
 
 
-# Every table the roll-up reads; the generation test captures a roll-up's SQL and fails on a table missing here.
+# Every table the roll-up reads. Tests: a roll-up's SQL reads no other table; each has its trigger (a migration).
 CACHE_TOPIC = "compliance"
 CACHE_TABLES = ("meetings_meetingtally", "meetings_rule", "orgs_organization", "orgs_committee", "orgs_committeemember")
 

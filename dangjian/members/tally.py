@@ -28,7 +28,8 @@ MEMBERS = Tally(
     counts=lambda vendor, row: {"n": "1"}, when="{row}.ended_on IS NULL", counted=counted, kept=kept)
 
 
-# The roster page is kept in the cache under this generation (core.generations); every table its content reads.
+# The roster page is kept in the cache under this generation (core.generations): every table its content reads.
+# Tests: the content's SQL reads no other table; each has its trigger (a migration).
 ROSTER_TOPIC = "roster"
 ROSTER_TABLES = ("members_member", "members_membertally", "orgs_organization")
 

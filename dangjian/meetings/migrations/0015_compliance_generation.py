@@ -1,22 +1,10 @@
 from django.db import migrations
 
-
-def install(apps, schema_editor):
-    """The compliance roll-up is cached under a generation the database bumps on every write it reads."""
-    from dangjian.core import generations
-    from dangjian.meetings.compliance import CACHE_TABLES, CACHE_TOPIC
-
-    generations.install(CACHE_TOPIC, CACHE_TABLES, schema_editor.connection)
-
-
-def remove(apps, schema_editor):
-    from dangjian.core import generations
-    from dangjian.meetings.compliance import CACHE_TABLES, CACHE_TOPIC
-
-    generations.remove(CACHE_TOPIC, CACHE_TABLES, schema_editor.connection)
+from dangjian.core.generations import watch
 
 
 class Migration(migrations.Migration):
+    """The compliance roll-up is cached under a generation the database bumps on every write it reads."""
 
     dependencies = [
         ("core", "0002_generation"),
@@ -24,4 +12,5 @@ class Migration(migrations.Migration):
         ("orgs", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [watch("compliance", ("meetings_meetingtally", "meetings_rule", "orgs_organization", "orgs_committee",
+                                       "orgs_committeemember"))]

@@ -1,22 +1,10 @@
 from django.db import migrations
 
-
-def install(apps, schema_editor):
-    """The roster page is cached under a generation the database bumps on every write it reads."""
-    from dangjian.core import generations
-    from dangjian.members.tally import ROSTER_TABLES, ROSTER_TOPIC
-
-    generations.install(ROSTER_TOPIC, ROSTER_TABLES, schema_editor.connection)
-
-
-def remove(apps, schema_editor):
-    from dangjian.core import generations
-    from dangjian.members.tally import ROSTER_TABLES, ROSTER_TOPIC
-
-    generations.remove(ROSTER_TOPIC, ROSTER_TABLES, schema_editor.connection)
+from dangjian.core.generations import watch
 
 
 class Migration(migrations.Migration):
+    """The roster page is cached under a generation the database bumps on every write it reads."""
 
     dependencies = [
         ("core", "0002_generation"),
@@ -24,4 +12,4 @@ class Migration(migrations.Migration):
         ("orgs", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [watch("roster", ("members_member", "members_membertally", "orgs_organization"))]
