@@ -143,3 +143,18 @@ def test_a_party_group_counts_its_members_in_the_tree(world, login):
 
     nodes = login(world.users.group_admin).get(reverse("orgs:children", args=[world.orgs.a1.pk])).context["nodes"]
     assert {n.code: n.member_count for n in nodes} == {"A1G": 4}
+
+
+def test_the_org_pages_kept_member_counts_follow_the_roster(world, login):
+    """The subtree's counts are kept under the roster generation: a member added is counted on the next view."""
+    client = login(world.users.group_admin)
+
+    def count_of_a():
+        response = client.get(reverse("orgs:detail", args=[world.orgs.group.pk]))
+        child = next(c for c in response.context["children"] if c.pk == world.orgs.a.pk)
+        return child.member_count
+
+    before = count_of_a()
+    assert count_of_a() == before  # kept
+    MemberFactory(organization=world.orgs.a2)
+    assert count_of_a() == before + 1
