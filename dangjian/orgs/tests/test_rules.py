@@ -1,5 +1,7 @@
 import datetime
 
+from django.urls import reverse
+
 from dangjian.factories import MemberFactory, make_committee, make_org
 from dangjian.members.models import Status
 from dangjian.orgs.models import Committee, OrgKind
